@@ -1,0 +1,306 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { PaperBroker } from '../broker/paper-broker.js';
+import { loadConfig } from '../config/load-config.js';
+import type { Config } from '../config/schema.js';
+import { configRules } from '../config/rules.js';
+import { Engine, type SignalRecord } from '../engine/engine.js';
+import { utcDay } from '../engine/market-day.js';
+import { loadMarketSnapshot } from '../feeds/market-snapshot.js';
+import { ReplayFeed } from '../feeds/replay/replay-feed.js';
+import { InstanceLock, readPidFile } from '../io/instance-lock.js';
+import { JsonlAppender, repairTornTail } from '../io/jsonl.js';
+import { timeframeToMs } from '../model/candle.js';
+import { EmergencyStopError, InstanceLockedError, UsageError } from '../model/errors.js';
+import { deriveTradingState, TradingState } from '../model/trading-state.js';
+import type { WallClock } from '../ports/clock.js';
+import type { MarketFeed } from '../ports/market-feed.js';
+import { SqliteLedger } from '../persistence/sqlite-ledger.js';
+import { StatusPublisher } from '../monitoring/status-publisher.js';
+import type { RiskSettings } from '../risk/risk-settings.js';
+import { createStrategy } from '../strategies/registry.js';
+import { createLogger, type AppLogger } from './logger.js';
+import { BUNDLED_MARKETS, ensureHomeFolders, homePaths, packageVersion, type HomePaths } from './paths.js';
+import { buildHeartbeat, buildStatus, type DaemonView } from './status-snapshot.js';
+import { TradeFiles } from './trade-files.js';
+
+export interface RunOptions {
+  readonly home: string;
+  readonly configFile?: string;
+  readonly feed?: 'ccxt' | 'replay';
+  readonly dataDir?: string;
+  readonly speed?: number | 'max';
+  readonly from?: number;
+  readonly to?: number;
+  readonly loop: boolean;
+  readonly exitAtEnd: boolean;
+}
+
+export type RunOutcome = 'stopped' | 'emergency_stopped';
+
+const systemClock: WallClock = { now: () => Date.now() };
+
+/**
+ * The composition root of `paperlive run`: the only place where adapters are built and wired.
+ * Start-up and crash recovery are one path: everything is restored from the ledger.
+ */
+export async function runDaemon(options: RunOptions, env: NodeJS.ProcessEnv = process.env): Promise<RunOutcome> {
+  const paths = homePaths(options.home);
+  const configFile = options.configFile ?? env.PAPERLIVE_CONFIG ?? paths.configFile;
+  if (options.configFile && !fs.existsSync(options.configFile)) throw new UsageError(`--config ${options.configFile} does not exist`);
+  const config = loadConfig(path.resolve(options.home, configFile), configRules);
+  ensureHomeFolders(paths);
+
+  const lock = InstanceLock.tryAcquire(paths.lockFile);
+  if (!lock) {
+    const other = readPidFile(paths.pidFile);
+    throw new InstanceLockedError(`another paperlive${other ? ` (pid ${other})` : ''} is running with home ${paths.home}; stop it first or use another --home`);
+  }
+  const controlDir = path.resolve(paths.home, config.control_dir);
+  const emergencyFile = findControlFile(controlDir, 'EMERGENCY_STOP');
+  if (emergencyFile) {
+    lock.release();
+    throw new EmergencyStopError(
+      `${emergencyFile} is present, so trading stays stopped; review the positions and logs, then delete that file to allow a start`,
+    );
+  }
+  try {
+    return await new Daemon(options, config, paths, controlDir, systemClock).run();
+  } finally {
+    lock.release();
+  }
+}
+
+class Daemon {
+  private readonly log: AppLogger;
+  private readonly startedAt: number;
+  private readonly errors: Array<{ time: string; message: string }> = [];
+  private stopRequest: ((reason: string) => void) | null = null;
+  private stopping = false;
+  private finalState: TradingState | null = null;
+  private lastCandleProcessedAt: number | null = null;
+
+  constructor(
+    private readonly options: RunOptions,
+    private readonly config: Readonly<Config>,
+    private readonly paths: HomePaths,
+    private readonly controlDir: string,
+    private readonly clock: WallClock,
+  ) {
+    this.log = createLogger(paths.logFile);
+    this.startedAt = clock.now();
+  }
+
+  async run(): Promise<RunOutcome> {
+    const { paths, config, log } = this;
+    fs.writeFileSync(paths.pidFile, `${process.pid}\n`);
+    log.info({ home: paths.home, version: packageVersion(), node: process.version }, 'paperlive starting');
+    for (const file of [paths.allTrades, paths.signals, paths.shadowDecisions]) {
+      const repaired = repairTornTail(file);
+      if (repaired) log.warn({ file, removed_bytes: repaired.removedBytes }, 'truncated a torn final line left by a crash');
+    }
+
+    const ledger = new SqliteLedger(paths.ledger);
+    const tradeFiles = new TradeFiles(paths.allTrades, paths.tradesToday, ledger);
+    const signalLog = new JsonlAppender(paths.signals);
+    const reconciled = tradeFiles.reconcile();
+    if (reconciled.appended > 0) log.warn({ appended: reconciled.appended }, 'all_trades.jsonl was behind the ledger; appended the missing trades');
+    if (reconciled.skippedLines.length > 0) log.warn({ lines: reconciled.skippedLines }, 'all_trades.jsonl has lines that do not parse; skipped them');
+
+    const timeframeMs = timeframeToMs(config.feed.timeframe);
+    const feed = this.createFeed(timeframeMs);
+    const markets = await feed.loadMarkets();
+    const champion = createStrategy(config.strategies.champion, config.strategies.params[config.strategies.champion] ?? {});
+    const broker = new PaperBroker({ ledger, markets, slippageBps: config.execution.slippage_bps, startingBalance: config.account.starting_balance });
+    const risk: RiskSettings = {
+      risk_multiplier: 1,
+      risk_per_trade_pct: config.risk.risk_per_trade_pct,
+      max_open_positions: config.risk.max_open_positions,
+      max_portfolio_heat_pct: config.risk.max_portfolio_heat_pct,
+      daily_loss_limit_pct: config.risk.daily_loss_limit_pct,
+      max_multiplier: config.risk.max_multiplier,
+      ...ledger.getSetting<Partial<RiskSettings>>('risk.overrides'),
+    };
+    const flags = { paused: false, halted: false, emergencyStop: false, killSwitch: false, capitalPreservationBlocked: false, persistenceFailure: false };
+    const avgTaker = [...markets.values()].reduce((sum, m) => sum + m.takerFee, 0) / Math.max(1, markets.size);
+    const costEstimatePct = (2 * avgTaker + (2 * config.execution.slippage_bps) / 10_000) * 100;
+
+    let publisher: StatusPublisher | null = null;
+    const engine = new Engine({
+      champion,
+      broker,
+      ledger,
+      risk,
+      flags,
+      feed: { isHealthy: () => feed.health().healthy, isStale: (symbol) => feed.health().staleSymbols.includes(symbol) },
+      symbols: config.feed.symbols,
+      timeframeMs,
+      costEstimatePct,
+      listener: {
+        onSignal: (record: SignalRecord) => {
+          signalLog.append({ ...record, market_time: new Date(record.market_time).toISOString(), logged_at: new Date(this.clock.now()).toISOString() });
+          publisher?.changed();
+        },
+        onTrade: (trade) => {
+          tradeFiles.record(trade);
+          log.info({ trade }, `closed ${trade.symbol} ${trade.exit_reason} net ${trade.net_pnl.toFixed(2)}`);
+        },
+        onPositionChange: () => publisher?.changed(),
+        onStrategyError: (strategy, error) => this.recordError(`strategy ${strategy} failed: ${(error as Error).message}`, error),
+      },
+    });
+    const restored = broker.openPositions();
+    if (restored.length > 0) log.info({ positions: restored.map((p) => ({ symbol: p.symbol, quantity: p.quantity, entry: p.entry })) }, 'restored open positions');
+
+    const view: DaemonView = {
+      config,
+      clock: this.clock,
+      startedAt: this.startedAt,
+      version: packageVersion(),
+      engine,
+      broker,
+      risk,
+      flags,
+      feed,
+      errors: this.errors,
+      tradingState: () => this.finalState ?? deriveTradingState({ emergencyStopped: false, stopped: false, halted: flags.halted, paused: flags.paused }),
+      lastCandleProcessedAt: () => this.lastCandleProcessedAt,
+    };
+    publisher = new StatusPublisher({
+      statusFile: paths.statusFile,
+      heartbeatFile: paths.heartbeat,
+      statusIntervalMs: config.status_interval_s * 1000,
+      heartbeatIntervalMs: config.heartbeat_interval_s * 1000,
+      buildStatus: () => buildStatus(view),
+      buildHeartbeat: () => buildHeartbeat(view, 'alive'),
+      onWriteError: (error) => log.error({ err: error }, 'could not write status or heartbeat'),
+    });
+    publisher.start();
+
+    const stopped = new Promise<string>((resolve) => {
+      this.stopRequest = resolve;
+    });
+    const detachSignals = this.attachStopSignals();
+    let canTrade = engine.blockers().length === 0;
+    let feedHealthy = feed.health().healthy;
+    const marketTimeTimer = setInterval(() => engine.persistMarketTime(), 1_000);
+    let crash: unknown = null;
+    try {
+      const running = feed.run({ after: engine.marketTime, warmupCandles: champion.warmupCandles + 5 }, (batch) => {
+        engine.processBatch(batch);
+        if (batch.warmup) return;
+        this.lastCandleProcessedAt = this.clock.now();
+        tradeFiles.rollTo(utcDay(batch.ts));
+        const nowCanTrade = engine.blockers().length === 0;
+        const nowHealthy = feed.health().healthy;
+        if (nowCanTrade !== canTrade || nowHealthy !== feedHealthy) publisher?.changed();
+        canTrade = nowCanTrade;
+        feedHealthy = nowHealthy;
+      });
+      const first = await Promise.race([running.then(() => 'feed_ended'), stopped]);
+      if (first === 'feed_ended') {
+        log.info({ market_time: engine.marketTime === null ? null : new Date(engine.marketTime).toISOString() }, 'replay data ended');
+        publisher.changed();
+        if (!this.options.exitAtEnd) await stopped;
+      } else {
+        log.info({ reason: first }, 'stopping');
+        feed.stop();
+        await running;
+      }
+    } catch (error) {
+      crash = error;
+    } finally {
+      clearInterval(marketTimeTimer);
+      detachSignals();
+    }
+    feed.stop();
+    engine.persistMarketTime();
+    this.finalState = TradingState.STOPPED;
+    if (crash) this.recordError(`crashed: ${(crash as Error).message}`, crash);
+    publisher.close({ ...buildStatus(view), is_alive: false }, buildHeartbeat(view, 'stopped'));
+    tradeFiles.close();
+    signalLog.close();
+    ledger.close();
+    fs.rmSync(paths.pidFile, { force: true });
+    log.info({ open_positions: broker.openPositions().length, crashed: crash !== null }, crash ? 'paperlive stopped after a crash' : 'paperlive stopped cleanly');
+    log.flush();
+    if (crash) throw crash;
+    return 'stopped';
+  }
+
+  private createFeed(timeframeMs: number): MarketFeed {
+    const { config, options, paths } = this;
+    const source = options.feed ?? config.feed.source;
+    if (source === 'ccxt') throw new UsageError('the ccxt feed is not available in this build yet; use --feed replay');
+    const replay = config.feed.replay;
+    const parseIso = (value: string | null): number | null => (value === null ? null : Date.parse(value));
+    const feed = new ReplayFeed({
+      dataDir: options.dataDir ? path.resolve(options.dataDir) : path.resolve(paths.home, replay.data_dir),
+      exchange: config.feed.exchange,
+      symbols: config.feed.symbols,
+      timeframe: config.feed.timeframe,
+      timeframeMs,
+      speed: options.speed ?? replay.speed,
+      from: options.from ?? parseIso(replay.from),
+      to: options.to ?? parseIso(replay.to),
+      loop: options.loop,
+      clock: this.clock,
+      markets: async () => loadMarketSnapshot(BUNDLED_MARKETS, config.feed.symbols),
+    });
+    const series = feed.load();
+    for (const s of series) {
+      const { duplicates, outOfOrder, gaps, missingCandles, invalidRows } = s.integrity;
+      if (duplicates + outOfOrder + gaps + invalidRows > 0) this.log.warn({ symbol: s.symbol, duplicates, out_of_order: outOfOrder, gaps, missing_candles: missingCandles, invalid_rows: invalidRows }, 'replay data integrity');
+    }
+    return feed;
+  }
+
+  private attachStopSignals(): () => void {
+    const onSignal = (signal: string) => () => this.requestStop(signal);
+    const handlers: Array<[string, () => void]> = ['SIGINT', 'SIGTERM', 'SIGBREAK', 'SIGHUP'].map((s) => [s, onSignal(s)]);
+    for (const [signal, handler] of handlers) process.on(signal, handler);
+    const onMessage = (message: unknown) => {
+      if (message === 'shutdown' || (message as { type?: string })?.type === 'shutdown') this.requestStop('pm2 shutdown message');
+    };
+    process.on('message', onMessage);
+    const onUncaught = (error: unknown) => {
+      this.recordError(`uncaught: ${(error as Error)?.message ?? String(error)}`, error);
+      this.requestStop('uncaught error');
+      process.exitCode = 1;
+    };
+    process.on('uncaughtException', onUncaught);
+    process.on('unhandledRejection', onUncaught);
+    return () => {
+      for (const [signal, handler] of handlers) process.off(signal, handler);
+      process.off('message', onMessage);
+      process.off('uncaughtException', onUncaught);
+      process.off('unhandledRejection', onUncaught);
+    };
+  }
+
+  private requestStop(reason: string): void {
+    if (this.stopping) return;
+    this.stopping = true;
+    this.log.info({ reason }, 'stop requested');
+    this.stopRequest?.(reason);
+  }
+
+  private recordError(message: string, error: unknown): void {
+    this.log.error({ err: error }, message);
+    this.errors.push({ time: new Date(this.clock.now()).toISOString(), message });
+    if (this.errors.length > 5) this.errors.splice(0, this.errors.length - 5);
+  }
+}
+
+/** A control file by name, case-insensitive, with or without `.txt` (SPEC §3). */
+export function findControlFile(dir: string, ...names: string[]): string | null {
+  let entries: string[];
+  try {
+    entries = fs.readdirSync(dir);
+  } catch {
+    return null;
+  }
+  const wanted = new Set(names.flatMap((n) => [n.toLowerCase(), `${n.toLowerCase()}.txt`]));
+  const hit = entries.find((entry) => wanted.has(entry.toLowerCase()));
+  return hit ? path.join(dir, hit) : null;
+}

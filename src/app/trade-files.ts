@@ -1,0 +1,64 @@
+import { writeJsonAtomic } from '../io/atomic-write.js';
+import { JsonlAppender, readJsonl } from '../io/jsonl.js';
+import type { TradeRecord } from '../model/position.js';
+import type { Ledger } from '../ports/ledger.js';
+
+/**
+ * logs/all_trades.jsonl and logs/trades_today.json, kept in step with the ledger, which is the
+ * source of truth: at start, any trade the ledger has and the log lacks is appended.
+ */
+export class TradeFiles {
+  private readonly appender: JsonlAppender;
+  private today: { date: string; trades: TradeRecord[] } | null = null;
+
+  constructor(private readonly allTradesFile: string, private readonly todayFile: string, private readonly ledger: Ledger) {
+    this.appender = new JsonlAppender(allTradesFile);
+  }
+
+  /** Appends ledger trades missing from the log; returns how many. */
+  reconcile(): { appended: number; skippedLines: number[] } {
+    const { records, skipped } = readJsonl<{ id?: string }>(this.allTradesFile);
+    const logged = new Set(records.map((r) => r.id));
+    let appended = 0;
+    for (const trade of this.ledger.allTrades()) {
+      if (logged.has(trade.id)) continue;
+      this.appender.append(trade);
+      appended++;
+    }
+    return { appended, skippedLines: skipped };
+  }
+
+  record(trade: TradeRecord): void {
+    this.appender.append(trade);
+    this.rollTo(trade.closed_at.slice(0, 10));
+    this.today?.trades.push(trade);
+    this.writeToday();
+  }
+
+  /** Starts a new trades_today.json when the market day changes. */
+  rollTo(day: string): void {
+    if (this.today?.date === day) return;
+    const from = `${day}T00:00:00.000Z`;
+    const next = new Date(Date.parse(from) + 86_400_000).toISOString();
+    this.today = { date: day, trades: this.ledger.tradesClosedBetween(from, next) };
+    this.writeToday();
+  }
+
+  close(): void {
+    this.appender.close();
+  }
+
+  private writeToday(): void {
+    if (!this.today) return;
+    const trades = this.today.trades;
+    const wins = trades.filter((t) => t.net_pnl > 0).length;
+    const losses = trades.filter((t) => t.net_pnl < 0).length;
+    const totalPnl = Math.round(trades.reduce((sum, t) => sum + t.net_pnl, 0) * 1e8) / 1e8;
+    writeJsonAtomic(this.todayFile, {
+      date: this.today.date,
+      trades,
+      summary: { total_trades: trades.length, wins, losses, win_rate: trades.length > 0 ? wins / trades.length : null, total_pnl: totalPnl },
+    });
+  }
+}
+

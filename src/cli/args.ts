@@ -1,0 +1,49 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { UsageError } from '../model/errors.js';
+
+export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
+
+/** Options every command takes. */
+export const COMMON_OPTIONS = {
+  home: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies OptionSpec;
+
+/**
+ * node:util parseArgs with two fixes operators need: a negative number is a value, not a flag
+ * (`--daily-return -1.5`), and every error is one UsageError sentence naming the argument.
+ */
+export function parseCommandArgs<T extends OptionSpec>(command: string, argv: readonly string[], options: T, allowPositionals = 0) {
+  const joined: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const token = argv[i]!;
+    const next = argv[i + 1];
+    const name = token.startsWith('--') ? token.slice(2) : null;
+    if (name && !name.includes('=') && options[name]?.type === 'string' && next !== undefined && /^-\d|^-\.\d/.test(next)) {
+      joined.push(`${token}=${next}`);
+      i++;
+    } else {
+      joined.push(token);
+    }
+  }
+  try {
+    const parsed = parseArgs({ args: joined, options, allowPositionals: allowPositionals > 0, strict: true });
+    if (parsed.positionals.length > allowPositionals) throw new UsageError(`paperlive ${command}: unexpected argument "${parsed.positionals[allowPositionals]}"`);
+    return parsed;
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    throw new UsageError(`paperlive ${command}: ${(error as Error).message.split('\n')[0]} (see paperlive ${command} --help)`);
+  }
+}
+
+export function parseNumberOption(command: string, flag: string, value: string, check: (n: number) => boolean, expected: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || !check(n)) throw new UsageError(`paperlive ${command}: --${flag} "${value}" is not ${expected}`);
+  return n;
+}
+
+export function parseIsoOption(command: string, flag: string, value: string): number {
+  const ms = Date.parse(value);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(ms)) throw new UsageError(`paperlive ${command}: --${flag} "${value}" is not an ISO date such as 2023-04-01 or 2023-04-01T12:00:00Z`);
+  return ms;
+}

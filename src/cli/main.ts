@@ -1,0 +1,54 @@
+#!/usr/bin/env node
+import { CommandResultError, ConfigError, EmergencyStopError, InstanceLockedError, UsageError } from '../model/errors.js';
+
+const USAGE = `Usage: paperlive <command> [options]   (paperlive <command> --help for more)
+
+Commands:
+  run       the daemon, in the foreground
+  status    summary of status.json and heartbeat age`;
+
+type Command = (argv: readonly string[]) => Promise<number>;
+
+/** Commands are imported only when used, so `status` never loads the trading stack. */
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  run: async () => (await import('./commands/run.js')).runCommand,
+  status: async () => (await import('./commands/status.js')).statusCommand,
+};
+
+/** The only place where errors become exit codes. */
+export function exitCodeFor(error: unknown): number {
+  if (error instanceof CommandResultError) return error.exitCode;
+  if (error instanceof UsageError) return 2;
+  if (error instanceof InstanceLockedError) return 3;
+  if (error instanceof EmergencyStopError) return 4;
+  if (error instanceof ConfigError) return 78;
+  return 1;
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    console.log(USAGE);
+    return name === undefined ? 2 : 0;
+  }
+  if (name === '--version') {
+    const { packageVersion } = await import('../app/paths.js');
+    console.log(packageVersion());
+    return 0;
+  }
+  const load = COMMANDS[name];
+  if (!load) throw new UsageError(`paperlive: unknown command "${name}" (commands: ${Object.keys(COMMANDS).join(', ')})`);
+  return (await load())(rest);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    const code = exitCodeFor(error);
+    const message = error instanceof Error ? error.message : String(error);
+    if (message) console.error(code === 1 && error instanceof Error && error.stack ? error.stack : `paperlive: ${message}`);
+    process.exitCode = code;
+  },
+);

@@ -1,0 +1,86 @@
+import { z } from 'zod';
+
+/**
+ * configs/paper_live.yaml, key by key (SPEC §10). Every object is strict: an unknown key
+ * is an error, never silently ignored. Defaults here are the built-in defaults.
+ */
+const positive = z.number().positive();
+const interval = z.number().min(0.1).max(3600);
+const percentAbove0UpTo = (max: number) => z.number().gt(0).max(max);
+
+const replaySchema = z
+  .strictObject({
+    data_dir: z.string().min(1).default('data/replay'),
+    speed: z.union([z.number().positive().max(1e9), z.literal('max')]).default(60),
+    from: z.string().datetime({ offset: true }).nullable().default(null),
+    to: z.string().datetime({ offset: true }).nullable().default(null),
+  })
+  .prefault({});
+
+const feedSchema = z
+  .strictObject({
+    source: z.enum(['ccxt', 'replay']).default('ccxt'),
+    exchange: z.string().regex(/^[a-z0-9_]+$/, 'must be a lower-case ccxt exchange id').default('binance'),
+    symbols: z
+      .array(z.string().regex(/^[A-Z0-9]+\/[A-Z0-9]+$/, 'must look like BTC/USDT'))
+      .min(1)
+      .refine((list) => new Set(list).size === list.length, 'must not list a symbol twice')
+      .default(['BTC/USDT', 'ETH/USDT', 'SOL/USDT']),
+    timeframe: z.string().regex(/^\d+[smhdw]$/, 'must be a timeframe such as 1m, 5m, 1h').default('1m'),
+    poll_interval_s: z.number().min(1).max(3600).default(30),
+    stale_after_s: z.number().min(1).max(86_400).default(180),
+    ccxt_options: z.record(z.string(), z.unknown()).default({}),
+    replay: replaySchema,
+  })
+  .prefault({});
+
+const riskSchema = z
+  .strictObject({
+    risk_per_trade_pct: percentAbove0UpTo(5).default(0.5),
+    max_open_positions: z.number().int().min(0).max(1000).default(3),
+    max_portfolio_heat_pct: percentAbove0UpTo(100).default(6),
+    max_multiplier: z.number().min(0).max(10).default(2),
+    daily_loss_limit_pct: percentAbove0UpTo(100).default(5),
+  })
+  .prefault({});
+
+const strategiesSchema = z
+  .strictObject({
+    champion: z.string().min(1).default('ema_trend'),
+    challengers: z.array(z.string().min(1)).default(['rsi_revert', 'donchian_breakout']),
+    params: z.record(z.string(), z.record(z.string(), z.union([z.number(), z.boolean(), z.string()]))).default({}),
+  })
+  .prefault({});
+
+export const configSchema = z
+  .strictObject({
+    mode: z.enum(['paper']).default('paper'),
+    status_interval_s: interval.default(30),
+    heartbeat_interval_s: interval.default(30),
+    control_dir: z.string().min(1).default('.'),
+    feed: feedSchema,
+    account: z
+      .strictObject({
+        currency: z.string().regex(/^[A-Z0-9]+$/, 'must be an upper-case currency code').default('USDT'),
+        starting_balance: positive.max(1e12).default(10_000),
+      })
+      .prefault({}),
+    execution: z
+      .strictObject({
+        slippage_bps: z.number().min(0).max(1000).default(5),
+        fee_source: z.enum(['market']).default('market'),
+      })
+      .prefault({}),
+    risk: riskSchema,
+    strategies: strategiesSchema,
+    http: z
+      .strictObject({
+        enabled: z.boolean().default(false),
+        host: z.string().min(1).default('127.0.0.1'),
+        port: z.number().int().min(1).max(65_535).default(8000),
+      })
+      .prefault({}),
+  })
+  .prefault({});
+
+export type Config = z.infer<typeof configSchema>;

@@ -1,0 +1,243 @@
+import type { PaperBroker, BrokerEvent } from '../broker/paper-broker.js';
+import type { Candle } from '../model/candle.js';
+import { roundCash } from '../model/market.js';
+import type { ExitReason, TradeRecord } from '../model/position.js';
+import type { Signal } from '../model/signal.js';
+import type { Ledger } from '../ports/ledger.js';
+import type { CandleBatch } from '../ports/market-feed.js';
+import { accountBlockers, judgeEntry, type GateAccount, type GateFlags } from '../risk/trade-gate.js';
+import type { RiskSettings } from '../risk/risk-settings.js';
+import type { Strategy, StrategyContext } from '../strategies/strategy.js';
+import { utcDay } from './market-day.js';
+
+/** A signal with the gate's verdict: one line of logs/signals.jsonl. */
+export interface SignalRecord extends Signal {
+  readonly executed: boolean;
+  readonly gate: { readonly allowed: boolean; readonly reasons: readonly string[] };
+  readonly quantity: number;
+}
+
+export interface EngineListener {
+  onSignal(record: SignalRecord): void;
+  onTrade(trade: TradeRecord): void;
+  /** A position opened, closed or had its stop moved. */
+  onPositionChange(): void;
+  onStrategyError(strategy: string, error: unknown): void;
+}
+
+/** Operator and daemon conditions that block entries; mutated by the control service. */
+export interface ControlFlags {
+  paused: boolean;
+  halted: boolean;
+  emergencyStop: boolean;
+  killSwitch: boolean;
+  capitalPreservationBlocked: boolean;
+  persistenceFailure: boolean;
+}
+
+export interface FeedView {
+  isHealthy(): boolean;
+  isStale(symbol: string): boolean;
+}
+
+export interface EngineOptions {
+  readonly champion: Strategy;
+  readonly broker: PaperBroker;
+  readonly ledger: Ledger;
+  readonly risk: RiskSettings;
+  readonly flags: ControlFlags;
+  readonly feed: FeedView;
+  readonly symbols: readonly string[];
+  readonly timeframeMs: number;
+  readonly costEstimatePct: number;
+  readonly listener: EngineListener;
+}
+
+const MARKET_TIME_KEY = 'engine.last_market_time';
+const DAY_KEY = 'engine.day';
+
+/**
+ * The one trading loop that replay, backtest and live share: candles in, then fills and stops,
+ * then the champion's signals through the gate to the broker. It runs on market time only.
+ */
+export class Engine {
+  private marketTimeMs: number | null;
+  private day: { day: string; startEquity: number } | null;
+  private dailyTrades = 0;
+  private consecutiveLosses = 0;
+  private lastSignalRecord: SignalRecord | null = null;
+  private readonly context: StrategyContext;
+
+  constructor(private readonly options: EngineOptions) {
+    const { ledger, broker } = options;
+    this.marketTimeMs = ledger.getSetting<number>(MARKET_TIME_KEY) ?? null;
+    this.day = ledger.getSetting<{ day: string; startEquity: number }>(DAY_KEY) ?? null;
+    const trades = ledger.allTrades();
+    for (const trade of trades) this.countLossStreak(trade);
+    if (this.day) this.dailyTrades = trades.filter((t) => t.closed_at.slice(0, 10) === this.day?.day).length;
+    this.context = {
+      hasPosition: (symbol) => broker.position(symbol) !== undefined || broker.hasPendingOrder(symbol),
+      costEstimatePct: options.costEstimatePct,
+    };
+  }
+
+  get marketTime(): number | null {
+    return this.marketTimeMs;
+  }
+
+  get lastSignal(): SignalRecord | null {
+    return this.lastSignalRecord;
+  }
+
+  /** Called for every batch, warm-up included; returns true when something worth a status write happened. */
+  processBatch(batch: CandleBatch): void {
+    if (batch.warmup) {
+      for (const candle of batch.candles) this.runStrategy(candle, false);
+      return;
+    }
+    let changed = false;
+    this.rollDay(batch.ts);
+    for (const candle of batch.candles) changed = this.applyBrokerEvents(this.options.broker.onCandle(candle)) || changed;
+    for (const candle of batch.candles) changed = this.runStrategy(candle, true) || changed;
+    this.marketTimeMs = batch.ts;
+    if (changed) this.persistMarketTime();
+  }
+
+  /** Closes every position now (FLATTEN, EMERGENCY_STOP, CRISIS). */
+  flatten(reason: ExitReason): TradeRecord[] {
+    const at = this.marketTimeMs === null ? 0 : this.marketTimeMs + this.options.timeframeMs;
+    const events = this.options.broker.closeAll(reason, at);
+    this.applyBrokerEvents(events);
+    return events.flatMap((e) => (e.kind === 'closed' ? [e.trade] : []));
+  }
+
+  persistMarketTime(): void {
+    if (this.marketTimeMs !== null) this.options.ledger.setSetting(MARKET_TIME_KEY, this.marketTimeMs);
+  }
+
+  gateFlags(): GateFlags {
+    const { flags, feed, champion, symbols } = this.options;
+    return {
+      emergencyStop: flags.emergencyStop,
+      killSwitch: flags.killSwitch,
+      paused: flags.paused,
+      halted: flags.halted,
+      capitalPreservationBlocked: flags.capitalPreservationBlocked,
+      persistenceFailure: flags.persistenceFailure,
+      feedStale: !feed.isHealthy(),
+      warmingUp: symbols.some((s) => !champion.isWarm(s)),
+      dailyLossLimitHit: this.dailyLossRemaining() <= 0,
+    };
+  }
+
+  blockers(): string[] {
+    return accountBlockers(this.gateFlags(), this.options.risk);
+  }
+
+  dailyPnl(): number {
+    return this.day ? roundCash(this.options.broker.equity() - this.day.startEquity) : 0;
+  }
+
+  dailyLossRemaining(): number {
+    const start = this.day?.startEquity ?? this.options.broker.equity();
+    return roundCash(start * (this.options.risk.daily_loss_limit_pct / 100) + this.dailyPnl());
+  }
+
+  get tradesToday(): number {
+    return this.dailyTrades;
+  }
+
+  get lossStreak(): number {
+    return this.consecutiveLosses;
+  }
+
+  private runStrategy(candle: Candle, trading: boolean): boolean {
+    const { champion, listener } = this.options;
+    let signals: Signal[];
+    try {
+      signals = champion.onCandle(candle, this.context);
+    } catch (error) {
+      listener.onStrategyError(champion.id, error);
+      return false;
+    }
+    if (!trading || signals.length === 0) return false;
+    for (const signal of signals) this.handleSignal(signal);
+    return true;
+  }
+
+  private handleSignal(signal: Signal): void {
+    const { broker, risk, listener } = this.options;
+    let record: SignalRecord;
+    if (signal.direction === 'exit') {
+      const result = broker.submitExit(signal.symbol, signal.strategy, signal.reason, signal.market_time);
+      record = { ...signal, executed: result.ok, gate: { allowed: result.ok, reasons: result.ok ? [] : [result.reason] }, quantity: broker.position(signal.symbol)?.quantity ?? 0 };
+    } else {
+      const verdict = judgeEntry(signal, this.gateFlags(), risk, this.gateAccount(), broker.market(signal.symbol));
+      let executed = false;
+      let reasons = verdict.reasons;
+      if (verdict.allowed) {
+        const stopDistance = signal.price - (signal.stop ?? signal.price);
+        const result = broker.submitEntry({
+          symbol: signal.symbol,
+          quantity: verdict.quantity,
+          referencePrice: signal.price,
+          stopDistance,
+          targetDistance: signal.target == null ? null : signal.target - signal.price,
+          trailing: signal.trailing ?? null,
+          strategy: signal.strategy,
+          reason: signal.reason,
+          at: signal.market_time,
+        });
+        executed = result.ok;
+        if (!result.ok) reasons = [result.reason];
+      }
+      record = { ...signal, executed, gate: { allowed: executed, reasons }, quantity: executed ? verdict.quantity : 0 };
+    }
+    this.lastSignalRecord = record;
+    listener.onSignal(record);
+  }
+
+  private gateAccount(): GateAccount {
+    const { broker, feed } = this.options;
+    return {
+      equity: broker.equity(),
+      available: broker.available,
+      openPositions: broker.openPositions().length + broker.pendingOrders().filter((o) => o.side === 'buy').length,
+      riskAtStops: broker.riskAtStops(),
+      hasPosition: (symbol) => broker.position(symbol) !== undefined,
+      hasPendingOrder: (symbol) => broker.hasPendingOrder(symbol),
+      isStale: (symbol) => feed.isStale(symbol),
+      costOfBuy: (symbol, quantity, price) => broker.costOfBuy(symbol, quantity, price),
+    };
+  }
+
+  private applyBrokerEvents(events: BrokerEvent[]): boolean {
+    if (events.length === 0) return false;
+    for (const event of events) {
+      if (event.kind === 'closed') {
+        this.dailyTrades++;
+        this.countLossStreak(event.trade);
+        this.options.listener.onTrade(event.trade);
+      }
+    }
+    this.options.listener.onPositionChange();
+    return true;
+  }
+
+  private countLossStreak(trade: TradeRecord): void {
+    this.consecutiveLosses = trade.net_pnl < 0 ? this.consecutiveLosses + 1 : 0;
+  }
+
+  private rollDay(ts: number): void {
+    const day = utcDay(ts);
+    if (this.day?.day === day) return;
+    const equity = this.options.broker.equity();
+    const { ledger, broker } = this.options;
+    ledger.transaction(() => {
+      if (this.day) ledger.recordDailyEquity(this.day.day, equity, broker.cash);
+      ledger.setSetting(DAY_KEY, { day, startEquity: equity });
+    });
+    this.day = { day, startEquity: equity };
+    this.dailyTrades = 0;
+  }
+}

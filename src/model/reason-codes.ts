@@ -1,0 +1,28 @@
+/** Stable codes for why a new entry is blocked (status.json .risk.reasons, signals.jsonl, reports). */
+export const Reason = {
+  EMERGENCY_STOP: 'emergency_stop',
+  KILL_SWITCH: 'kill_switch',
+  PAUSED: 'paused',
+  HALTED: 'halted',
+  CAPITAL_PRESERVATION: 'capital_preservation',
+  PERSISTENCE_FAILURE: 'persistence_failure',
+  FEED_STALE: 'feed_stale',
+  WARMING_UP: 'warming_up',
+  DAILY_LOSS_LIMIT: 'daily_loss_limit',
+  RISK_MULTIPLIER_ZERO: 'risk_multiplier_zero',
+  MIN_CONFIDENCE: 'min_confidence',
+  EV_BELOW_COST: 'ev_below_cost',
+  TURNOVER_MIN_INTERVAL: 'turnover_min_interval',
+  TURNOVER_MAX_DAILY: 'turnover_max_daily',
+  LOSS_STREAK_COOLDOWN: 'loss_streak_cooldown',
+  POSITION_EXISTS: 'position_exists',
+  NO_POSITION: 'no_position',
+  MAX_OPEN_POSITIONS: 'max_open_positions',
+  PORTFOLIO_HEAT: 'portfolio_heat',
+  INSUFFICIENT_BALANCE: 'insufficient_balance',
+  BELOW_MIN_AMOUNT: 'below_min_amount',
+  BELOW_MIN_COST: 'below_min_cost',
+  INVALID_STOP: 'invalid_stop',
+  UNKNOWN_MARKET: 'unknown_market',
+} as const;
+export type Reason = (typeof Reason)[keyof typeof Reason];

@@ -1,0 +1,30 @@
+/** The normalised signal every strategy emits (SPEC §7, issue 3). */
+export type Direction = 'long' | 'exit';
+
+export interface Signal {
+  readonly strategy: string;
+  readonly symbol: string;
+  readonly direction: Direction;
+  /** Strength in [0, 1]; compared against `threshold`. */
+  readonly score: number;
+  readonly threshold: number;
+  readonly confidence: number;
+  readonly expected_value_pct: number;
+  readonly cost_estimate_pct: number;
+  readonly reason: string;
+  /** Market time (ms) of the candle that produced it. */
+  readonly market_time: number;
+  /** Reference price: the close of that candle. */
+  readonly price: number;
+  /** Protective levels for an entry. */
+  readonly stop?: number;
+  readonly target?: number | null;
+  readonly trailing?: TrailingSpec | null;
+}
+
+/** freqtrade-style trailing stop: trail `distance_pct` below the high once profit reaches `offset_pct`. */
+export interface TrailingSpec {
+  readonly distance_pct: number;
+  readonly offset_pct: number;
+  readonly only_after_offset: boolean;
+}
