@@ -11,7 +11,7 @@ import { ReplayFeed } from '../feeds/replay/replay-feed.js';
 import { InstanceLock, readPidFile } from '../io/instance-lock.js';
 import { JsonlAppender, repairTornTail } from '../io/jsonl.js';
 import { timeframeToMs } from '../model/candle.js';
-import { EmergencyStopError, InstanceLockedError, UsageError } from '../model/errors.js';
+import { EmergencyStopError, InstanceLockedError, OperationalError, UsageError } from '../model/errors.js';
 import { deriveTradingState, TradingState } from '../model/trading-state.js';
 import type { WallClock } from '../ports/clock.js';
 import type { MarketFeed } from '../ports/market-feed.js';
@@ -92,15 +92,27 @@ class Daemon {
   }
 
   async run(): Promise<RunOutcome> {
+    fs.writeFileSync(this.paths.pidFile, `${process.pid}\n`);
+    try {
+      return await this.trade();
+    } catch (error) {
+      this.log.fatal({ err: error }, `paperlive stopped: ${(error as Error).message}`);
+      throw error;
+    } finally {
+      fs.rmSync(this.paths.pidFile, { force: true });
+      this.log.flush();
+    }
+  }
+
+  private async trade(): Promise<RunOutcome> {
     const { paths, config, log } = this;
-    fs.writeFileSync(paths.pidFile, `${process.pid}\n`);
     log.info({ home: paths.home, version: packageVersion(), node: process.version }, 'paperlive starting');
     for (const file of [paths.allTrades, paths.signals, paths.shadowDecisions]) {
       const repaired = repairTornTail(file);
       if (repaired) log.warn({ file, removed_bytes: repaired.removedBytes }, 'truncated a torn final line left by a crash');
     }
 
-    const ledger = new SqliteLedger(paths.ledger);
+    const ledger = openLedger(paths.ledger);
     const tradeFiles = new TradeFiles(paths.allTrades, paths.tradesToday, ledger);
     const signalLog = new JsonlAppender(paths.signals);
     const reconciled = tradeFiles.reconcile();
@@ -184,6 +196,7 @@ class Daemon {
     let canTrade = engine.blockers().length === 0;
     let feedHealthy = feed.health().healthy;
     const marketTimeTimer = setInterval(() => engine.persistMarketTime(), 1_000);
+    if (engine.marketTime !== null) log.info({ resume_after: new Date(engine.marketTime).toISOString() }, 'resuming after the last market time the ledger recorded');
     let crash: unknown = null;
     try {
       const running = feed.run({ after: engine.marketTime, warmupCandles: champion.warmupCandles + 5 }, (batch) => {
@@ -221,9 +234,7 @@ class Daemon {
     tradeFiles.close();
     signalLog.close();
     ledger.close();
-    fs.rmSync(paths.pidFile, { force: true });
     log.info({ open_positions: broker.openPositions().length, crashed: crash !== null }, crash ? 'paperlive stopped after a crash' : 'paperlive stopped cleanly');
-    log.flush();
     if (crash) throw crash;
     return 'stopped';
   }
@@ -289,6 +300,14 @@ class Daemon {
     this.log.error({ err: error }, message);
     this.errors.push({ time: new Date(this.clock.now()).toISOString(), message });
     if (this.errors.length > 5) this.errors.splice(0, this.errors.length - 5);
+  }
+}
+
+function openLedger(file: string): SqliteLedger {
+  try {
+    return new SqliteLedger(file);
+  } catch (error) {
+    throw new OperationalError(`the ledger ${file} cannot be opened (${(error as Error).message}); restore it from a backup or move it aside to start a new one`);
   }
 }
 

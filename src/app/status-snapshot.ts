@@ -132,5 +132,6 @@ export function buildHeartbeat(view: DaemonView, status: 'alive' | 'stopped'): H
     last_candle_processed_at: iso(view.lastCandleProcessedAt()),
     feed_healthy: status === 'alive' && view.feed.health().healthy,
     version: view.version,
+    interval_s: view.config.heartbeat_interval_s,
   };
 }

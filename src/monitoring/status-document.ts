@@ -73,4 +73,6 @@ export interface HeartbeatDocument {
   last_candle_processed_at: string | null;
   feed_healthy: boolean;
   version: string;
+  /** The heartbeat period, so a reader can tell stale from fresh without the config. */
+  interval_s: number;
 }

@@ -25,10 +25,10 @@ export function readStatusReport(home: string, now = Date.now()): StatusReport {
   const heartbeat = safeRead<HeartbeatDocument>(paths.heartbeat);
   const pid = readPidFile(paths.pidFile);
   const age = heartbeat ? (now - Date.parse(heartbeat.timestamp)) / 1000 : null;
-  const intervalS = status ? Math.max(0.1, (Date.parse(status.next_update) - Date.parse(status.timestamp)) / 1000) : 30;
+  const intervalS = heartbeat?.interval_s ?? (status ? (Date.parse(status.next_update) - Date.parse(status.timestamp)) / 1000 : 30);
   let verdict: Verdict;
   if (pid === null || !isProcessAlive(pid) || !heartbeat || heartbeat.status === 'stopped' || status?.is_alive === false) verdict = 'not_running';
-  else if (age === null || age > 2 * Math.max(intervalS, 1)) verdict = 'stale';
+  else if (age === null || age > 2 * intervalS) verdict = 'stale';
   else verdict = 'alive';
   return { verdict, heartbeat_age_s: age === null ? null : Math.round(age * 10) / 10, status, heartbeat };
 }

@@ -33,7 +33,7 @@ describe('rsi_revert parameters', () => {
   });
 
   it('when a parameter is missing then create refuses instead of defaulting', () => {
-    const { exit_level: _dropped, ...rest } = rsiRevert.defaults;
+    const rest = Object.fromEntries(Object.entries(rsiRevert.defaults).filter(([key]) => key !== 'exit_level'));
     expect(() => rsiRevert.create(rest)).toThrow(/exit_level must be a number/);
   });
 });
@@ -60,9 +60,20 @@ describe('rsi_revert on a hand-made dip in an uptrend', () => {
     ]);
   });
 
+  it('when the same cross comes before warm-up ends then it is not signalled', () => {
+    const longTrend = { ...params, trend_period: 40 };
+    expect(candles[33]!.close).toBeGreaterThan(emaReference(candles.map((c) => c.close), 40)[33]!);
+    const strategy = createStrategy('rsi_revert', longTrend);
+    expect(run(strategy, candles, 'flat')).toEqual([]);
+    expect(strategy.isWarm('TEST/USDT')).toBe(false);
+  });
+
   it('when the same dip happens below the trend EMA then it stays out', () => {
     const downtrend = Array.from({ length: 30 }, (_, i) => 200 - 2 * i);
-    const dip = candlesFromCloses([...downtrend, 138, 135, 133, 134, 137]);
+    const closes = [...downtrend, 138, 135, 133, 134, 137];
+    const rsi = rsiReference(closes, 5);
+    expect(rsi.some((v, i) => i > 0 && rsi[i - 1] != null && rsi[i - 1]! <= 30 && v! > 30 && v! < 50)).toBe(true);
+    const dip = candlesFromCloses(closes);
     expect(run(createStrategy('rsi_revert', params), dip, 'flat')).toEqual([]);
   });
 
