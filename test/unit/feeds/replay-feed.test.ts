@@ -1,0 +1,139 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ReplayFeed, type ReplayFeedOptions } from '../../../src/feeds/replay/replay-feed.js';
+import { loadCandleSeries, replayFileName } from '../../../src/feeds/replay/csv-candles.js';
+import type { CandleBatch } from '../../../src/ports/market-feed.js';
+import { REPLAY_DATA } from '../../support/daemon.js';
+
+const MIN = 60_000;
+const T0 = Date.UTC(2024, 0, 1);
+
+/** Writes a replay folder with hand-made candles: rows are [minute, close]. */
+function replayDir(series: Record<string, Array<[number, number]>>, extraLines: Record<string, string[]> = {}): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'replay-'));
+  for (const [symbol, rows] of Object.entries(series)) {
+    const lines = rows.map(([m, c]) => `${T0 + m * MIN},${c},${c + 1},${c - 1},${c},1`);
+    fs.writeFileSync(path.join(dir, replayFileName('binance', symbol, '1m')), ['timestamp,open,high,low,close,volume', ...lines, ...(extraLines[symbol] ?? [])].join('\n') + '\n');
+  }
+  return dir;
+}
+
+function feed(dataDir: string, symbols: string[], overrides: Partial<ReplayFeedOptions> = {}) {
+  return new ReplayFeed({
+    dataDir,
+    exchange: 'binance',
+    symbols,
+    timeframe: '1m',
+    timeframeMs: MIN,
+    speed: 'max',
+    from: null,
+    to: null,
+    loop: false,
+    markets: async () => new Map(),
+    clock: { now: () => Date.now() },
+    ...overrides,
+  });
+}
+
+async function collect(f: ReplayFeed, after: number | null = null, warmupCandles = 0, limit = Infinity): Promise<CandleBatch[]> {
+  const batches: CandleBatch[] = [];
+  await f.run({ after, warmupCandles }, (batch) => {
+    batches.push(batch);
+    if (batches.length >= limit) f.stop();
+  });
+  return batches;
+}
+
+describe('ReplayFeed', () => {
+  it('when symbols have different candles then batches merge them in time order, one batch per open time', async () => {
+    const dir = replayDir({ 'BTC/USDT': [[0, 10], [1, 11], [3, 13]], 'ETH/USDT': [[1, 21], [2, 22], [3, 23]] });
+    const batches = await collect(feed(dir, ['BTC/USDT', 'ETH/USDT']));
+    expect(batches.map((b) => [b.ts - T0, b.candles.map((c) => `${c.symbol}:${c.close}`)])).toEqual([
+      [0, ['BTC/USDT:10']],
+      [MIN, ['BTC/USDT:11', 'ETH/USDT:21']],
+      [2 * MIN, ['ETH/USDT:22']],
+      [3 * MIN, ['BTC/USDT:13', 'ETH/USDT:23']],
+    ]);
+    expect(batches.every((b) => !b.warmup)).toBe(true);
+  });
+
+  it('when resuming after a market time then only later candles trade, and the ones before arrive as warm-up', async () => {
+    const dir = replayDir({ 'BTC/USDT': Array.from({ length: 10 }, (_, i) => [i, 100 + i] as [number, number]) });
+    const batches = await collect(feed(dir, ['BTC/USDT']), T0 + 5 * MIN, 3);
+    expect(batches.filter((b) => b.warmup).map((b) => (b.ts - T0) / MIN)).toEqual([3, 4, 5]);
+    expect(batches.filter((b) => !b.warmup).map((b) => (b.ts - T0) / MIN)).toEqual([6, 7, 8, 9]);
+  });
+
+  it('when from and to are set then they bound the replay, and from wins over the resume point', async () => {
+    const dir = replayDir({ 'BTC/USDT': Array.from({ length: 10 }, (_, i) => [i, 100 + i] as [number, number]) });
+    const batches = await collect(feed(dir, ['BTC/USDT'], { from: T0 + 2 * MIN, to: T0 + 4 * MIN }), T0 + 8 * MIN);
+    expect(batches.filter((b) => !b.warmup).map((b) => (b.ts - T0) / MIN)).toEqual([2, 3, 4]);
+  });
+
+  it('when looping then the data starts again shifted forward, so market time keeps increasing', async () => {
+    const dir = replayDir({ 'BTC/USDT': [[0, 10], [1, 20], [2, 30]] });
+    const batches = await collect(feed(dir, ['BTC/USDT'], { loop: true }), null, 0, 7);
+    const times = batches.map((b) => (b.ts - T0) / MIN);
+    expect(times).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    expect(batches.map((b) => b.candles[0]!.close)).toEqual([10, 20, 30, 10, 20, 30, 10]);
+  });
+
+  it('when looping and resuming past the end of the data then it continues at the right shifted place', async () => {
+    const dir = replayDir({ 'BTC/USDT': [[0, 10], [1, 20], [2, 30]] });
+    const batches = await collect(feed(dir, ['BTC/USDT'], { loop: true }), T0 + 4 * MIN, 0, 3);
+    expect(batches.map((b) => (b.ts - T0) / MIN)).toEqual([5, 6, 7]);
+    expect(batches.map((b) => b.candles[0]!.close)).toEqual([30, 10, 20]);
+  });
+
+  it('when the speed is 6000 then 20 one-minute candles take at least 190 ms of wall time', async () => {
+    const dir = replayDir({ 'BTC/USDT': Array.from({ length: 21 }, (_, i) => [i, 100 + i] as [number, number]) });
+    const started = Date.now();
+    const batches = await collect(feed(dir, ['BTC/USDT'], { speed: 6000 }));
+    expect(batches).toHaveLength(21);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(190);
+  });
+
+  it('when stopped while pacing then run resolves promptly', async () => {
+    const dir = replayDir({ 'BTC/USDT': Array.from({ length: 100 }, (_, i) => [i, 100 + i] as [number, number]) });
+    const f = feed(dir, ['BTC/USDT'], { speed: 1 });
+    const running = collect(f);
+    await new Promise((r) => setTimeout(r, 50));
+    const stopAt = Date.now();
+    f.stop();
+    await running;
+    expect(Date.now() - stopAt).toBeLessThan(500);
+    expect(f.health()).toMatchObject({ healthy: false, ended: false });
+  });
+
+  it('when the data ends then health says ended and unhealthy', async () => {
+    const dir = replayDir({ 'BTC/USDT': [[0, 10]] });
+    const f = feed(dir, ['BTC/USDT']);
+    expect(f.health().healthy).toBe(false);
+    await collect(f);
+    expect(f.health()).toMatchObject({ healthy: false, ended: true });
+  });
+});
+
+describe('loadCandleSeries', () => {
+  it('when rows are duplicated, out of order, invalid or missing then they are dropped and counted', () => {
+    const dir = replayDir({ 'BTC/USDT': [[0, 10], [1, 11], [1, 11], [0, 10], [5, 15]] }, { 'BTC/USDT': [`${T0 + 6 * MIN},1,0.5,2,1,1`, `${T0 + 7 * MIN},abc,1,1,1,1`] });
+    const series = loadCandleSeries(path.join(dir, 'BINANCE_BTC-USDT_1m.csv'), 'BTC/USDT', MIN);
+    expect(Array.from(series.ts, (t) => (t - T0) / MIN)).toEqual([0, 1, 5]);
+    expect(series.integrity).toEqual({ duplicates: 1, outOfOrder: 1, gaps: 1, missingCandles: 3, invalidRows: 2 });
+  });
+
+  it('when reading the bundled real BTC data then the 2023-03-24 exchange halt shows as one gap of 80 candles', () => {
+    const series = loadCandleSeries(path.join(REPLAY_DATA, 'BINANCE_BTC-USDT_1m.csv'), 'BTC/USDT', MIN);
+    expect(series.length).toBe(66_087);
+    expect(series.integrity).toEqual({ duplicates: 0, outOfOrder: 0, gaps: 1, missingCandles: 80, invalidRows: 0 });
+  });
+
+  it('when the header is wrong then the error names the file and line 1', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'replay-'));
+    const file = path.join(dir, 'BINANCE_BTC-USDT_1m.csv');
+    fs.writeFileSync(file, 'time,o,h,l,c,v\n1,1,1,1,1,1\n');
+    expect(() => loadCandleSeries(file, 'BTC/USDT', MIN)).toThrow(`${file}:1 has header`);
+  });
+});
