@@ -16,6 +16,7 @@ import { deriveTradingState, TradingState } from '../model/trading-state.js';
 import type { WallClock } from '../ports/clock.js';
 import type { MarketFeed } from '../ports/market-feed.js';
 import { SqliteLedger } from '../persistence/sqlite-ledger.js';
+import { isStorageUnavailable } from '../persistence/storage-errors.js';
 import { StatusPublisher } from '../monitoring/status-publisher.js';
 import type { RiskSettings } from '../risk/risk-settings.js';
 import { createStrategy } from '../strategies/registry.js';
@@ -175,7 +176,7 @@ class Daemon {
       flags,
       feed,
       errors: this.errors,
-      tradingState: () => this.finalState ?? deriveTradingState({ emergencyStopped: false, stopped: false, halted: flags.halted, paused: flags.paused }),
+      tradingState: () => this.finalState ?? deriveTradingState({ emergencyStopped: false, stopped: false, halted: flags.halted || flags.persistenceFailure, paused: flags.paused }),
       lastCandleProcessedAt: () => this.lastCandleProcessedAt,
     };
     publisher = new StatusPublisher({
@@ -195,12 +196,32 @@ class Daemon {
     const detachSignals = this.attachStopSignals();
     let canTrade = engine.blockers().length === 0;
     let feedHealthy = feed.health().healthy;
-    const marketTimeTimer = setInterval(() => engine.persistMarketTime(), 1_000);
+    const persist = (what: () => void): boolean => {
+      try {
+        what();
+        if (flags.persistenceFailure) {
+          engine.persistMarketTime(); // a real write: only that proves the ledger is back
+          flags.persistenceFailure = false;
+          log.warn('the ledger accepts writes again; trading resumes');
+          publisher?.changed();
+        }
+        return true;
+      } catch (error) {
+        if (!isStorageUnavailable(error)) throw error;
+        if (!flags.persistenceFailure) {
+          flags.persistenceFailure = true;
+          this.recordError(`the ledger ${paths.ledger} refused a write (${(error as Error).message}); trading is halted until it accepts writes again`, error);
+          publisher?.changed();
+        }
+        return false;
+      }
+    };
+    const marketTimeTimer = setInterval(() => persist(() => engine.persistMarketTime()), 1_000);
     if (engine.marketTime !== null) log.info({ resume_after: new Date(engine.marketTime).toISOString() }, 'resuming after the last market time the ledger recorded');
     let crash: unknown = null;
     try {
       const running = feed.run({ after: engine.marketTime, warmupCandles: champion.warmupCandles + 5 }, (batch) => {
-        engine.processBatch(batch);
+        if (!persist(() => engine.processBatch(batch))) return;
         if (batch.warmup) return;
         this.lastCandleProcessedAt = this.clock.now();
         tradeFiles.rollTo(utcDay(batch.ts));

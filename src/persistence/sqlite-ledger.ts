@@ -13,7 +13,8 @@ export class SqliteLedger implements Ledger {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
     this.db.pragma('foreign_keys = ON');
-    this.db.pragma('busy_timeout = 5000');
+    // Short: a write blocked by another process halts trading rather than freezing the event loop.
+    this.db.pragma('busy_timeout = 250');
     migrate(this.db);
     const db = this.db;
     this.stmts = {

@@ -93,14 +93,18 @@ export class ReplayFeed implements MarketFeed {
         pace ??= { wall: clock.now(), market: ts };
         const due = pace.wall + (ts - pace.market) / speed;
         const wait = due - clock.now();
-        if (wait > 0) await this.sleep(wait);
+        if (wait > 0) {
+          await this.sleep(wait);
+          sliceStart = clock.now();
+        }
         if (this.stopped) break;
       }
       const candles = cursor.at(index, shift);
       this.lastTickAt = clock.now();
       await onBatch({ ts, candles, warmup: false });
       index++;
-      if (speed === 'max' && clock.now() - sliceStart >= sliceMs) {
+      // Behind schedule or at max speed, nothing else would ever get a turn: yield every slice.
+      if (clock.now() - sliceStart >= sliceMs) {
         await yieldToLoop();
         sliceStart = clock.now();
       }
