@@ -5,7 +5,9 @@ const USAGE = `Usage: paperlive <command> [options]   (paperlive <command> --hel
 
 Commands:
   run       the daemon, in the foreground
-  status    summary of status.json and heartbeat age`;
+  status    summary of status.json and heartbeat age
+  perf      performance metrics of the paper account or of a trade log
+  trades    closed trades`;
 
 type Command = (argv: readonly string[]) => Promise<number>;
 
@@ -13,6 +15,8 @@ type Command = (argv: readonly string[]) => Promise<number>;
 const COMMANDS: Record<string, () => Promise<Command>> = {
   run: async () => (await import('./commands/run.js')).runCommand,
   status: async () => (await import('./commands/status.js')).statusCommand,
+  perf: async () => (await import('./commands/perf.js')).perfCommand,
+  trades: async () => (await import('./commands/trades.js')).tradesCommand,
 };
 
 /** The only place where errors become exit codes. */
@@ -48,7 +52,8 @@ main(process.argv.slice(2)).then(
   (error: unknown) => {
     const code = exitCodeFor(error);
     const message = error instanceof Error ? error.message : String(error);
-    if (message) console.error(code === 1 && error instanceof Error && error.stack ? error.stack : `paperlive: ${message}`);
+    const sentence = message.startsWith('paperlive') ? message : `paperlive: ${message}`;
+    if (message) console.error(code === 1 && error instanceof Error && error.stack ? error.stack : sentence);
     process.exitCode = code;
   },
 );

@@ -1,0 +1,61 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { computeMetrics } from '../../src/reports/metrics.js';
+import { FAST_REPLAY, cli, readLines, tempHome, writeConfig } from '../support/daemon.js';
+
+let home: string;
+beforeAll(async () => {
+  home = tempHome();
+  writeConfig(home, FAST_REPLAY);
+  const run = await cli(['run', '--home', home, '--exit-at-end', '--to', '2023-03-22T00:00:00Z']);
+  expect(run.exitCode).toBe(0);
+}, 120_000);
+
+describe('paperlive perf and trades', () => {
+  it('when asked for JSON then trades equals the ledger, in order, with every SPEC §8 field', async () => {
+    const result = await cli(['trades', '--home', home, '--json']);
+    expect(result.exitCode).toBe(0);
+    const trades = JSON.parse(result.stdout);
+    const logged = readLines(path.join(home, 'logs', 'all_trades.jsonl')).map((l) => JSON.parse(l));
+    expect(trades.length).toBeGreaterThan(0);
+    expect(new Set(trades.map((t: { id: string }) => t.id))).toEqual(new Set(logged.map((t) => t.id)));
+    for (const key of ['id', 'symbol', 'side', 'strategy', 'opened_at', 'closed_at', 'entry', 'exit', 'quantity', 'gross_pnl', 'fees', 'slippage', 'net_pnl', 'return_pct', 'exit_reason', 'hold_s']) {
+      expect(trades[0]).toHaveProperty(key);
+    }
+  });
+
+  it('when perf runs on the home and on the trade log then both give the metrics of the same trades', async () => {
+    const fromLedger = JSON.parse((await cli(['perf', '--home', home, '--json'])).stdout);
+    const file = path.join(home, 'logs', 'all_trades.jsonl');
+    const fromFile = JSON.parse((await cli(['perf', '--trades', file, '--starting-balance', '10000', '--json'])).stdout);
+    const expected = computeMetrics(readLines(file).map((l) => JSON.parse(l)), 10_000);
+    expect(fromLedger).toEqual(JSON.parse(JSON.stringify(expected)));
+    expect(fromFile).toEqual(fromLedger);
+    for (const key of ['trades', 'wins', 'losses', 'win_rate', 'total_pnl', 'avg_pnl', 'avg_win', 'avg_loss', 'profit_factor', 'expectancy', 'expectancy_ratio', 'sqn', 'max_drawdown_abs', 'max_drawdown_pct', 'sharpe', 'sortino', 'calmar', 'cagr', 'cost_drag_bps']) {
+      expect(fromLedger).toHaveProperty(key);
+    }
+  });
+
+  it.each([
+    ['a missing file', ['--trades', '/no/such/trades.jsonl', '--starting-balance', '100'], 2, 'cannot be read'],
+    ['a folder', ['--trades', '/tmp', '--starting-balance', '100'], 2, 'is not a file'],
+    ['no starting balance', ['--trades', '/tmp/x.jsonl'], 2, '--starting-balance'],
+    ['a negative starting balance', ['--trades', '/tmp/x.jsonl', '--starting-balance', '-5'], 2, '"-5" is not a positive amount'],
+  ])('when perf gets %s then it exits %i with one sentence', async (_what, args, code, text) => {
+    const result = await cli(['perf', ...args]);
+    expect(result.exitCode).toBe(code);
+    expect(result.stderr).toContain(text);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('when a trade log has a torn line then perf skips it, says so, and still answers', async () => {
+    const file = path.join(tempHome(), 'trades.jsonl');
+    const lines = readLines(path.join(home, 'logs', 'all_trades.jsonl')).slice(0, 3);
+    fs.writeFileSync(file, `${lines.join('\n')}\n{"id":"torn`);
+    const result = await cli(['perf', '--trades', file, '--starting-balance', '10000', '--json']);
+    expect(result.exitCode).toBe(0);
+    expect(JSON.parse(result.stdout).trades).toBe(3);
+    expect(result.stderr).toContain('skipped 1 line');
+  });
+});
