@@ -1,10 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { PaperBroker } from '../broker/paper-broker.js';
 import { loadConfig } from '../config/load-config.js';
 import type { Config } from '../config/schema.js';
 import { configRules } from '../config/rules.js';
-import { Engine, type SignalRecord } from '../engine/engine.js';
+import type { SignalRecord } from '../engine/engine.js';
 import { utcDay } from '../engine/market-day.js';
 import { loadMarketSnapshot } from '../feeds/market-snapshot.js';
 import { ReplayFeed } from '../feeds/replay/replay-feed.js';
@@ -18,12 +17,11 @@ import type { MarketFeed } from '../ports/market-feed.js';
 import { SqliteLedger } from '../persistence/sqlite-ledger.js';
 import { isStorageUnavailable } from '../persistence/storage-errors.js';
 import { StatusPublisher } from '../monitoring/status-publisher.js';
-import type { RiskSettings } from '../risk/risk-settings.js';
-import { createStrategy } from '../strategies/registry.js';
 import { createLogger, type AppLogger } from './logger.js';
 import { BUNDLED_MARKETS, ensureHomeFolders, homePaths, packageVersion, type HomePaths } from './paths.js';
 import { buildHeartbeat, buildStatus, type DaemonView } from './status-snapshot.js';
 import { TradeFiles } from './trade-files.js';
+import { buildTradingKernel } from './trading-kernel.js';
 
 export interface RunOptions {
   readonly home: string;
@@ -66,7 +64,7 @@ export async function runDaemon(options: RunOptions, env: NodeJS.ProcessEnv = pr
     );
   }
   try {
-    return await new Daemon(options, config, paths, controlDir, systemClock).run();
+    return await new Daemon(options, config, paths, controlDir, systemClock, env).run();
   } finally {
     lock.release();
   }
@@ -87,6 +85,7 @@ class Daemon {
     private readonly paths: HomePaths,
     private readonly controlDir: string,
     private readonly clock: WallClock,
+    private readonly env: NodeJS.ProcessEnv,
   ) {
     this.log = createLogger(paths.logFile);
     this.startedAt = clock.now();
@@ -123,32 +122,13 @@ class Daemon {
     const timeframeMs = timeframeToMs(config.feed.timeframe);
     const feed = this.createFeed(timeframeMs);
     const markets = await feed.loadMarkets();
-    const champion = createStrategy(config.strategies.champion, config.strategies.params[config.strategies.champion] ?? {});
-    const broker = new PaperBroker({ ledger, markets, slippageBps: config.execution.slippage_bps, startingBalance: config.account.starting_balance });
-    const risk: RiskSettings = {
-      risk_multiplier: 1,
-      risk_per_trade_pct: config.risk.risk_per_trade_pct,
-      max_open_positions: config.risk.max_open_positions,
-      max_portfolio_heat_pct: config.risk.max_portfolio_heat_pct,
-      daily_loss_limit_pct: config.risk.daily_loss_limit_pct,
-      max_multiplier: config.risk.max_multiplier,
-      ...ledger.getSetting<Partial<RiskSettings>>('risk.overrides'),
-    };
-    const flags = { paused: false, halted: false, emergencyStop: false, killSwitch: false, capitalPreservationBlocked: false, persistenceFailure: false };
-    const avgTaker = [...markets.values()].reduce((sum, m) => sum + m.takerFee, 0) / Math.max(1, markets.size);
-    const costEstimatePct = (2 * avgTaker + (2 * config.execution.slippage_bps) / 10_000) * 100;
-
     let publisher: StatusPublisher | null = null;
-    const engine = new Engine({
-      champion,
-      broker,
+    const { engine, broker, risk, flags, warmupCandles, gateDescription } = buildTradingKernel({
+      config,
+      env: this.env,
       ledger,
-      risk,
-      flags,
+      markets,
       feed: { isHealthy: () => feed.health().healthy, isStale: (symbol) => feed.health().staleSymbols.includes(symbol) },
-      symbols: config.feed.symbols,
-      timeframeMs,
-      costEstimatePct,
       listener: {
         onSignal: (record: SignalRecord) => {
           signalLog.append({ ...record, market_time: new Date(record.market_time).toISOString(), logged_at: new Date(this.clock.now()).toISOString() });
@@ -162,6 +142,7 @@ class Daemon {
         onStrategyError: (strategy, error) => this.recordError(`strategy ${strategy} failed: ${(error as Error).message}`, error),
       },
     });
+    log.info(gateDescription);
     const restored = broker.openPositions();
     if (restored.length > 0) log.info({ positions: restored.map((p) => ({ symbol: p.symbol, quantity: p.quantity, entry: p.entry })) }, 'restored open positions');
 
@@ -220,7 +201,7 @@ class Daemon {
     if (engine.marketTime !== null) log.info({ resume_after: new Date(engine.marketTime).toISOString() }, 'resuming after the last market time the ledger recorded');
     let crash: unknown = null;
     try {
-      const running = feed.run({ after: engine.marketTime, warmupCandles: champion.warmupCandles + 5 }, (batch) => {
+      const running = feed.run({ after: engine.marketTime, warmupCandles: warmupCandles + 5 }, (batch) => {
         if (!persist(() => engine.processBatch(batch))) return;
         if (batch.warmup) return;
         this.lastCandleProcessedAt = this.clock.now();

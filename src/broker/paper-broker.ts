@@ -1,11 +1,13 @@
 import type { Candle } from '../model/candle.js';
 import { InvariantError } from '../model/errors.js';
+import { activeStopLevel, exitInsideCandle, raisedTrailingStop, slippedPrice } from '../model/fill-rules.js';
 import { floorToStep, roundCash, roundToTick, type MarketSpec } from '../model/market.js';
 import type { ExitReason, PendingOrder, Position, TradeRecord } from '../model/position.js';
 import { Reason } from '../model/reason-codes.js';
 import type { TrailingSpec } from '../model/signal.js';
+import type { BookSource } from '../ports/book-source.js';
 import type { Ledger } from '../ports/ledger.js';
-import { exitInsideCandle, slippedPrice } from './fill-model.js';
+import { walkBook } from './walk-book.js';
 
 export type BrokerEvent =
   | { kind: 'opened'; position: Position }
@@ -30,16 +32,32 @@ export interface PaperBrokerOptions {
   readonly markets: ReadonlyMap<string, MarketSpec>;
   readonly slippageBps: number;
   readonly startingBalance: number;
+  /** Live only: market orders walk this book for their size instead of taking the candle's open ± slippage. */
+  readonly book?: BookSource;
 }
 
 const BALANCE_KEY = 'account.balance';
 const SEQ_KEY = 'broker.seq';
 
+/** A market order's price, and what it would have been without costs (for the slippage column). */
+interface TakerFill {
+  readonly price: number;
+  readonly reference: number;
+}
+
 /**
- * The paper exchange. Market orders wait for the next candle of their symbol and fill at its
- * open moved by slippage, paying the market's taker fee; cash for a buy is reserved when the
- * order is placed, so two signals can never spend the same cash. Every event is one ledger
- * transaction; the in-memory books change only after it commits.
+ * The paper exchange (docs/adr/0002). Market orders wait for the next candle of their symbol
+ * and fill at its open moved by slippage onto the tick (or, live, walk the order book),
+ * paying the market's taker fee on the notional. Cash for a buy is reserved when the order is
+ * placed, so two signals can never spend the same cash; at the fill, a buy that costs more
+ * than its reservation plus the free cash is rejected whole, never partly filled. Stops and
+ * targets follow `model/fill-rules.ts`. A target is a resting limit and fills at its price,
+ * but pays the taker fee: pessimistic, and on the markets this runs on (Binance spot) maker
+ * and taker fees are the same tier anyway.
+ *
+ * Every event is one ledger transaction, and the in-memory books change only after it
+ * commits, so a refused write leaves them as the ledger has them. A new broker over the same
+ * ledger restores balance, positions, pending orders and reserved cash exactly.
  */
 export class PaperBroker {
   private balance: number;
@@ -47,6 +65,8 @@ export class PaperBroker {
   private seq: number;
   private readonly positions = new Map<string, Position>();
   private pending: PendingOrder[] = [];
+  /** Symbols whose position changed in memory since the last checkpoint. */
+  private readonly unsaved = new Set<string>();
 
   constructor(private readonly options: PaperBrokerOptions) {
     const { ledger } = options;
@@ -64,6 +84,10 @@ export class PaperBroker {
 
   get available(): number {
     return roundCash(this.balance - this.reserved);
+  }
+
+  get reservedCash(): number {
+    return this.reserved;
   }
 
   openPositions(): readonly Position[] {
@@ -85,10 +109,12 @@ export class PaperBroker {
   equity(): number {
     let value = this.balance;
     for (const p of this.positions.values()) value += p.quantity * p.mark;
-    return roundCash(value);
+    const equity = roundCash(value);
+    if (!Number.isFinite(equity)) throw new InvariantError(`equity is ${equity} (balance ${this.balance})`);
+    return equity;
   }
 
-  /** Sum over positions of (mark − active stop) × quantity: what the stops put at risk. */
+  /** Sum over positions of (mark − stop in force) × quantity, plus pending buys at their planned stop: what the stops put at risk. */
   riskAtStops(): number {
     let risk = 0;
     for (const p of this.positions.values()) risk += Math.max(0, p.mark - activeStop(p)) * p.quantity;
@@ -100,23 +126,27 @@ export class PaperBroker {
     return this.options.markets.get(symbol);
   }
 
-  /** Estimated cash a buy of `quantity` at `price` needs, fee included. */
+  /** Estimated cash a buy of `quantity` at `price` needs under the candle rule, fee included: what is reserved. */
   costOfBuy(symbol: string, quantity: number, price: number): number {
     const market = this.requireMarket(symbol);
-    const fill = slippedPrice(price, 'buy', this.options.slippageBps);
+    const fill = slippedPrice(price, 'buy', this.options.slippageBps, market.priceTick);
     return roundCash(quantity * fill * (1 + market.takerFee));
   }
 
   submitEntry(request: EntryRequest): { ok: true; order: PendingOrder } | { ok: false; reason: string } {
     const market = this.options.markets.get(request.symbol);
     if (!market) return { ok: false, reason: Reason.UNKNOWN_MARKET };
+    assertPrice(request.referencePrice, `reference price of the ${request.symbol} entry`);
+    if (!(request.stopDistance > 0) || !Number.isFinite(request.stopDistance)) return { ok: false, reason: Reason.INVALID_STOP };
+    if (this.positions.has(request.symbol) || this.hasPendingOrder(request.symbol)) return { ok: false, reason: Reason.POSITION_EXISTS };
     const quantity = floorToStep(request.quantity, market.amountStep);
-    if (quantity < market.minAmount || quantity <= 0) return { ok: false, reason: Reason.BELOW_MIN_AMOUNT };
+    if (!(quantity > 0) || quantity < market.minAmount) return { ok: false, reason: Reason.BELOW_MIN_AMOUNT };
+    if (quantity > market.maxAmount) return { ok: false, reason: Reason.ABOVE_MAX_AMOUNT };
     if (quantity * request.referencePrice < market.minCost) return { ok: false, reason: Reason.BELOW_MIN_COST };
     const reserved = this.costOfBuy(request.symbol, quantity, request.referencePrice);
     if (reserved > this.available) return { ok: false, reason: Reason.INSUFFICIENT_BALANCE };
     const order: PendingOrder = {
-      id: this.nextId('ord'),
+      id: this.peekId('ord'),
       symbol: request.symbol,
       side: 'buy',
       quantity,
@@ -131,10 +161,12 @@ export class PaperBroker {
     };
     this.options.ledger.transaction(() => {
       this.options.ledger.insertOrder(order, 'pending');
-      this.persistCounters();
+      this.options.ledger.setSetting(SEQ_KEY, this.seq + 1);
     });
+    this.seq += 1;
     this.pending.push(order);
     this.reserved = roundCash(this.reserved + reserved);
+    this.assertBooks();
     return { ok: true, order };
   }
 
@@ -143,7 +175,7 @@ export class PaperBroker {
     if (!position) return { ok: false, reason: Reason.NO_POSITION };
     if (this.pending.some((o) => o.symbol === symbol && o.side === 'sell')) return { ok: true };
     const order: PendingOrder = {
-      id: this.nextId('ord'),
+      id: this.peekId('ord'),
       symbol,
       side: 'sell',
       quantity: position.quantity,
@@ -158,74 +190,70 @@ export class PaperBroker {
     };
     this.options.ledger.transaction(() => {
       this.options.ledger.insertOrder(order, 'pending');
-      this.persistCounters();
+      this.options.ledger.setSetting(SEQ_KEY, this.seq + 1);
     });
+    this.seq += 1;
     this.pending.push(order);
     return { ok: true };
   }
 
   /** Fills waiting orders at this candle's open, then lets stops and targets act on its range. */
   onCandle(candle: Candle): BrokerEvent[] {
+    assertCandle(candle);
     const events: BrokerEvent[] = [];
-    if (this.pending.length > 0) {
-      for (const order of this.pending.filter((o) => o.symbol === candle.symbol)) events.push(...this.fillAtOpen(order, candle));
-    }
+    for (const order of this.pending.filter((o) => o.symbol === candle.symbol)) events.push(...this.fillAtOpen(order, candle));
     const position = this.positions.get(candle.symbol);
     if (!position) return events;
+    const market = this.requireMarket(position.symbol);
     const trigger = exitInsideCandle(candle, position.stop, position.trailingStop, position.target);
     if (trigger) {
-      const price = trigger.slipped ? slippedPrice(trigger.price, 'sell', this.options.slippageBps) : trigger.price;
-      events.push(this.close(position, price, trigger.price, trigger.kind, candle.ts, null));
+      // A triggered stop is a market order at the stop level (or the gapped open); a target is a resting limit.
+      const price = trigger.market ? slippedPrice(trigger.price, 'sell', this.options.slippageBps, market.priceTick) : trigger.price;
+      events.push(this.close(position, { price, reference: trigger.price }, trigger.kind, candle.ts, null));
       return events;
     }
     position.mark = candle.close;
-    if (this.updateTrailing(position, candle.high)) {
-      this.options.ledger.transaction(() => this.options.ledger.upsertPosition(position));
-      events.push({ kind: 'stop_moved', position });
-    }
+    const moved = this.advanceTrailing(position, candle.high);
+    if (moved) events.push({ kind: 'stop_moved', position: moved });
     return events;
   }
 
-  /** Closes every position at its latest mark (a market order now), cancelling waiting orders. */
+  /** Closes every position now at its latest mark (a market order now), cancelling waiting orders. */
   closeAll(reason: ExitReason, at: number): BrokerEvent[] {
     const events: BrokerEvent[] = [];
     for (const order of [...this.pending]) this.cancel(order, reason);
     for (const position of [...this.positions.values()]) {
-      const price = slippedPrice(position.mark, 'sell', this.options.slippageBps);
-      events.push(this.close(position, price, position.mark, reason, at, null));
+      events.push(this.close(position, this.sellNow(position, position.mark), reason, at, null));
     }
     return events;
   }
 
   /** Sets the last traded price without evaluating stops (a live mark between candles). */
   mark(symbol: string, price: number): void {
+    assertPrice(price, `mark of ${symbol}`);
     const position = this.positions.get(symbol);
     if (position) position.mark = price;
   }
 
   private fillAtOpen(order: PendingOrder, candle: Candle): BrokerEvent[] {
     const market = this.requireMarket(order.symbol);
-    const fillPrice = slippedPrice(candle.open, order.side, this.options.slippageBps);
     if (order.side === 'sell') {
-      this.removePending(order);
       const position = this.positions.get(order.symbol);
       if (!position) {
-        this.options.ledger.transaction(() => this.options.ledger.closeOrder(order.id, 'cancelled', Reason.NO_POSITION));
+        this.cancel(order, Reason.NO_POSITION);
         return [];
       }
-      return [this.close(position, fillPrice, candle.open, 'signal', candle.ts, order.id)];
+      return [this.close(position, this.sellNow(position, candle.open), 'signal', candle.ts, order.id)];
     }
-    const notional = order.quantity * fillPrice;
+    if (this.positions.has(order.symbol)) return [this.reject(order, Reason.POSITION_EXISTS)];
+    const fill = this.buyNow(order.symbol, order.quantity, candle.open);
+    if (fill === null) return [this.reject(order, Reason.INSUFFICIENT_LIQUIDITY)];
+    const notional = order.quantity * fill.price;
     const fee = roundCash(notional * market.takerFee);
     const cost = roundCash(notional + fee);
-    if (cost > this.available + order.reserved || this.positions.has(order.symbol)) {
-      const reason = this.positions.has(order.symbol) ? Reason.POSITION_EXISTS : Reason.INSUFFICIENT_BALANCE;
-      this.cancel(order, reason, 'rejected');
-      return [{ kind: 'order_rejected', order, reason }];
-    }
-    const entry = fillPrice;
-    const stop = roundToTick(entry - order.stopDistance, market.priceTick);
-    const target = order.targetDistance === null ? null : roundToTick(entry + order.targetDistance, market.priceTick);
+    // The order may use its own reservation plus free cash, never cash reserved for another order.
+    if (cost > roundCash(this.available + order.reserved)) return [this.reject(order, Reason.INSUFFICIENT_BALANCE)];
+    const entry = fill.price;
     const position: Position = {
       id: order.id.replace(/^ord/, 'pos'),
       symbol: order.symbol,
@@ -233,9 +261,9 @@ export class PaperBroker {
       quantity: order.quantity,
       entry,
       entryFee: fee,
-      entrySlippage: roundCash(order.quantity * (fillPrice - candle.open)),
-      stop,
-      target,
+      entrySlippage: roundCash(order.quantity * (fill.price - fill.reference)),
+      stop: roundToTick(entry - order.stopDistance, market.priceTick),
+      target: order.targetDistance === null ? null : roundToTick(entry + order.targetDistance, market.priceTick),
       trailing: order.trailing,
       highWater: entry,
       trailingStop: null,
@@ -244,25 +272,51 @@ export class PaperBroker {
       mark: candle.open,
     };
     const balance = roundCash(this.balance - cost);
+    const reserved = roundCash(this.reserved - order.reserved);
+    assertCash(balance, reserved, `buying ${order.quantity} ${order.symbol} at ${entry}`);
     this.options.ledger.transaction(() => {
       this.options.ledger.closeOrder(order.id, 'filled', null);
-      this.options.ledger.insertFill({ orderId: order.id, symbol: order.symbol, side: 'buy', quantity: order.quantity, price: fillPrice, fee, slippage: position.entrySlippage, ts: candle.ts });
+      this.options.ledger.insertFill({ orderId: order.id, symbol: order.symbol, side: 'buy', quantity: order.quantity, price: entry, fee, slippage: position.entrySlippage, ts: candle.ts });
       this.options.ledger.upsertPosition(position);
       this.options.ledger.setSetting(BALANCE_KEY, balance);
     });
     this.removePending(order);
-    this.reserved = roundCash(this.reserved - order.reserved);
+    this.reserved = reserved;
     this.balance = balance;
     this.positions.set(position.symbol, position);
-    this.assertBooks();
     return [{ kind: 'opened', position }];
   }
 
-  private close(position: Position, price: number, reference: number, reason: ExitReason, at: number, orderId: string | null): BrokerEvent {
+  /** A market buy now: the live book for its size when there is one, else `reference` moved by slippage onto the tick. Null: the book is too thin. */
+  private buyNow(symbol: string, quantity: number, reference: number): TakerFill | null {
+    const levels = this.options.book?.levels(symbol, 'buy') ?? null;
+    if (levels === null) return { price: slippedPrice(reference, 'buy', this.options.slippageBps, this.requireMarket(symbol).priceTick), reference };
+    const walk = walkBook('buy', quantity, levels);
+    return walk.complete ? { price: walk.price, reference } : null;
+  }
+
+  /**
+   * A market sell now. Exits are never refused: when the live book is thinner than the
+   * position, the rest is priced at the last level reached moved by slippage once more.
+   */
+  private sellNow(position: Position, reference: number): TakerFill {
     const market = this.requireMarket(position.symbol);
+    const levels = this.options.book?.levels(position.symbol, 'sell') ?? null;
+    if (levels === null || levels.length === 0) return { price: slippedPrice(reference, 'sell', this.options.slippageBps, market.priceTick), reference };
+    const walk = walkBook('sell', position.quantity, levels);
+    if (walk.complete) return { price: walk.price, reference };
+    const rest = position.quantity - walk.filled;
+    const restPrice = slippedPrice(walk.worstPrice, 'sell', this.options.slippageBps, market.priceTick);
+    return { price: (walk.price * walk.filled + restPrice * rest) / position.quantity, reference };
+  }
+
+  private close(position: Position, fill: TakerFill, reason: ExitReason, at: number, orderId: string | null): BrokerEvent {
+    const market = this.requireMarket(position.symbol);
+    const price = fill.price;
+    assertPrice(price, `exit price of ${position.symbol}`);
     const notional = position.quantity * price;
     const exitFee = roundCash(notional * market.takerFee);
-    const exitSlippage = roundCash(position.quantity * Math.max(0, reference - price));
+    const exitSlippage = roundCash(position.quantity * (fill.reference - price));
     const gross = roundCash((price - position.entry) * position.quantity);
     const fees = roundCash(position.entryFee + exitFee);
     const net = roundCash(gross - fees);
@@ -285,7 +339,9 @@ export class PaperBroker {
       hold_s: Math.max(0, Math.round((at - position.openedAt) / 1000)),
     };
     const balance = roundCash(this.balance + notional - exitFee);
-    const fillOrderId = orderId ?? this.nextId('ord');
+    assertCash(balance, this.reserved, `selling ${position.quantity} ${position.symbol} at ${price}`);
+    const fillOrderId = orderId ?? this.peekId('ord');
+    const seq = orderId === null ? this.seq + 1 : this.seq;
     this.options.ledger.transaction(() => {
       if (orderId === null) {
         this.options.ledger.insertOrder(
@@ -298,12 +354,18 @@ export class PaperBroker {
       this.options.ledger.deletePosition(position.id);
       this.options.ledger.insertTrade(trade);
       this.options.ledger.setSetting(BALANCE_KEY, balance);
-      this.persistCounters();
+      this.options.ledger.setSetting(SEQ_KEY, seq);
     });
+    this.seq = seq;
+    if (orderId !== null) this.pending = this.pending.filter((o) => o.id !== orderId);
     this.balance = balance;
     this.positions.delete(position.symbol);
-    this.assertBooks();
     return { kind: 'closed', trade };
+  }
+
+  private reject(order: PendingOrder, reason: string): BrokerEvent {
+    this.cancel(order, reason, 'rejected');
+    return { kind: 'order_rejected', order, reason };
   }
 
   private cancel(order: PendingOrder, reason: string, status: 'cancelled' | 'rejected' = 'cancelled'): void {
@@ -312,30 +374,45 @@ export class PaperBroker {
     this.reserved = roundCash(this.reserved - order.reserved);
   }
 
-  private updateTrailing(position: Position, high: number): boolean {
-    if (high > position.highWater) position.highWater = high;
-    const spec = position.trailing;
-    if (!spec) return false;
-    const profitPct = ((position.highWater - position.entry) / position.entry) * 100;
-    if (spec.only_after_offset && profitPct < spec.offset_pct) return false;
-    const market = this.requireMarket(position.symbol);
-    const candidate = roundToTick(position.highWater * (1 - spec.distance_pct / 100), market.priceTick);
-    if (candidate <= Math.max(position.stop, position.trailingStop ?? -Infinity)) return false;
-    position.trailingStop = candidate;
-    return true;
+  /**
+   * Raises the high-water mark with this candle's high (after the exit check, so the candle's
+   * own low was judged against the previous level) and trails the stop. A moved stop is
+   * written at once and returned; a high-water mark that rose without moving it is written at
+   * the next `checkpoint`, with the market time it belongs to.
+   */
+  private advanceTrailing(position: Position, high: number): Position | null {
+    if (!(high > position.highWater)) return null;
+    const trailingStop = position.trailing ? raisedTrailingStop({ ...position, highWater: high }, position.trailing, this.requireMarket(position.symbol).priceTick) : null;
+    if (trailingStop === null) {
+      position.highWater = high;
+      if (position.trailing) this.unsaved.add(position.symbol);
+      return null;
+    }
+    const next: Position = { ...position, highWater: high, trailingStop };
+    this.options.ledger.transaction(() => this.options.ledger.upsertPosition(next));
+    this.positions.set(next.symbol, next);
+    this.unsaved.delete(next.symbol);
+    return next;
+  }
+
+  /**
+   * Writes what changed without an event (a trailing position's high-water mark). The engine
+   * calls it with its market-time checkpoint, so a restart resumes both from the same candle
+   * and trails from the same level as an uninterrupted run.
+   */
+  checkpoint(): void {
+    const dirty = [...this.unsaved].flatMap((symbol) => this.positions.get(symbol) ?? []);
+    this.unsaved.clear();
+    if (dirty.length > 0) this.options.ledger.transaction(() => dirty.forEach((p) => this.options.ledger.upsertPosition(p)));
   }
 
   private removePending(order: PendingOrder): void {
     this.pending = this.pending.filter((o) => o.id !== order.id);
   }
 
-  private nextId(prefix: string): string {
-    this.seq += 1;
-    return `${prefix}-${String(this.seq).padStart(8, '0')}`;
-  }
-
-  private persistCounters(): void {
-    this.options.ledger.setSetting(SEQ_KEY, this.seq);
+  /** The id the next order gets; the counter moves only once the order is in the ledger. */
+  private peekId(prefix: string): string {
+    return `${prefix}-${String(this.seq + 1).padStart(8, '0')}`;
   }
 
   private requireMarket(symbol: string): MarketSpec {
@@ -345,13 +422,31 @@ export class PaperBroker {
   }
 
   private assertBooks(): void {
-    if (!Number.isFinite(this.balance) || this.balance < -1e-6) throw new InvariantError(`cash balance is ${this.balance}`);
-    if (!Number.isFinite(this.reserved) || this.reserved < -1e-6 || this.reserved > this.balance + 1e-6) {
-      throw new InvariantError(`reserved cash ${this.reserved} does not fit the balance ${this.balance}`);
-    }
+    assertCash(this.balance, this.reserved, 'the books');
   }
 }
 
 export function activeStop(position: Position): number {
-  return Math.max(position.stop, position.trailingStop ?? -Infinity);
+  return activeStopLevel(position.stop, position.trailingStop).level;
+}
+
+/** Cash can be neither NaN nor negative, and reservations cannot exceed it: spot cannot borrow. */
+function assertCash(balance: number, reserved: number, during: string): void {
+  if (!Number.isFinite(balance) || balance < -1e-6) throw new InvariantError(`cash balance would be ${balance} after ${during}`);
+  if (!Number.isFinite(reserved) || reserved < -1e-6 || reserved > balance + 1e-6) {
+    throw new InvariantError(`reserved cash ${reserved} would not fit the balance ${balance} after ${during}`);
+  }
+}
+
+function assertPrice(price: number, what: string): void {
+  if (!(price > 0) || !Number.isFinite(price)) throw new InvariantError(`${what} is ${price}, not a positive price`);
+}
+
+/** A candle the feed let through with a non-price or an impossible range would corrupt the books. */
+function assertCandle(candle: Candle): void {
+  const { open, high, low, close } = candle;
+  for (const [name, value] of [['open', open], ['high', high], ['low', low], ['close', close]] as const) assertPrice(value, `${candle.symbol} candle ${candle.ts} ${name}`);
+  if (low > Math.min(open, close) || high < Math.max(open, close)) {
+    throw new InvariantError(`${candle.symbol} candle ${candle.ts} has an impossible range (open ${open}, high ${high}, low ${low}, close ${close})`);
+  }
 }

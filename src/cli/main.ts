@@ -7,7 +7,8 @@ Commands:
   run       the daemon, in the foreground
   status    summary of status.json and heartbeat age
   perf      performance metrics of the paper account or of a trade log
-  trades    closed trades`;
+  trades    closed trades
+  backtest  the same engine over recorded candles, as fast as possible`;
 
 type Command = (argv: readonly string[]) => Promise<number>;
 
@@ -17,6 +18,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   status: async () => (await import('./commands/status.js')).statusCommand,
   perf: async () => (await import('./commands/perf.js')).perfCommand,
   trades: async () => (await import('./commands/trades.js')).tradesCommand,
+  backtest: async () => (await import('./commands/backtest.js')).backtestCommand,
 };
 
 /** The only place where errors become exit codes. */

@@ -44,6 +44,52 @@ const riskSchema = z
   })
   .prefault({});
 
+/**
+ * gate: the TradeGate's entry rules (reference 002's turnover table). Top-level keys apply to
+ * every symbol; `per_symbol` overrides any of them for one symbol (BTC is stricter by
+ * default). Giving `per_symbol` replaces the built-in one, so list BTC/USDT again to keep it.
+ * PAPER_LIVE_TURNOVER_MIN_RATIO / PAPER_LIVE_TURNOVER_MAX_DAILY override min_ev_cost_ratio /
+ * max_entries_per_day for every symbol at start. Same defaults as risk/gate-settings.ts.
+ */
+const entryRuleKeys = {
+  /** A signal's confidence must be at least this. */
+  min_confidence: z.number().min(0).max(1),
+  /** expected_value_pct must be at least this × cost_estimate_pct. */
+  min_ev_cost_ratio: z.number().min(0).max(1000),
+  /** Market seconds between two entry fills on one symbol. */
+  min_interval_s: z.number().min(0).max(30 * 86_400),
+  /** Entries per symbol per UTC day; null = unlimited. */
+  max_entries_per_day: z.number().int().min(1).max(100_000).nullable(),
+  /** Consecutive losing trades on a symbol that start a cooldown. */
+  loss_streak: z.number().int().min(1).max(1000),
+  /** Market seconds of cooldown after the loss that completed the streak. */
+  loss_cooldown_s: z.number().min(0).max(30 * 86_400),
+};
+
+const gateSchema = z
+  .strictObject({
+    min_confidence: entryRuleKeys.min_confidence.default(0.6),
+    min_ev_cost_ratio: entryRuleKeys.min_ev_cost_ratio.default(1),
+    min_interval_s: entryRuleKeys.min_interval_s.default(3_600),
+    max_entries_per_day: entryRuleKeys.max_entries_per_day.default(null),
+    loss_streak: entryRuleKeys.loss_streak.default(2),
+    loss_cooldown_s: entryRuleKeys.loss_cooldown_s.default(7_200),
+    per_symbol: z
+      .record(
+        z.string().regex(/^[A-Z0-9]+\/[A-Z0-9]+$/, 'must look like BTC/USDT'),
+        z.strictObject({
+          min_confidence: entryRuleKeys.min_confidence.optional(),
+          min_ev_cost_ratio: entryRuleKeys.min_ev_cost_ratio.optional(),
+          min_interval_s: entryRuleKeys.min_interval_s.optional(),
+          max_entries_per_day: entryRuleKeys.max_entries_per_day.optional(),
+          loss_streak: entryRuleKeys.loss_streak.optional(),
+          loss_cooldown_s: entryRuleKeys.loss_cooldown_s.optional(),
+        }),
+      )
+      .default({ 'BTC/USDT': { min_confidence: 0.75, min_ev_cost_ratio: 2, min_interval_s: 14_400, max_entries_per_day: 3, loss_cooldown_s: 21_600 } }),
+  })
+  .prefault({});
+
 const strategiesSchema = z
   .strictObject({
     champion: z.string().min(1).default('ema_trend'),
@@ -72,6 +118,7 @@ export const configSchema = z
       })
       .prefault({}),
     risk: riskSchema,
+    gate: gateSchema,
     strategies: strategiesSchema,
     http: z
       .strictObject({

@@ -5,8 +5,11 @@ import type { ExitReason, TradeRecord } from '../model/position.js';
 import type { Signal } from '../model/signal.js';
 import type { Ledger } from '../ports/ledger.js';
 import type { CandleBatch } from '../ports/market-feed.js';
+import { DEFAULT_GATE_SETTINGS, entryRulesFor, type GateSettings } from '../risk/gate-settings.js';
+import { GateStats, type GateDayStats } from '../risk/gate-stats.js';
 import { accountBlockers, judgeEntry, type GateAccount, type GateFlags } from '../risk/trade-gate.js';
 import type { RiskSettings } from '../risk/risk-settings.js';
+import { TurnoverBook } from '../risk/turnover-book.js';
 import type { Strategy, StrategyContext } from '../strategies/strategy.js';
 import { utcDay } from './market-day.js';
 
@@ -51,6 +54,8 @@ export interface EngineOptions {
   readonly timeframeMs: number;
   readonly costEstimatePct: number;
   readonly listener: EngineListener;
+  /** The gate's entry rules, env overrides applied (`applyTurnoverOverrides`); built-in defaults when absent. */
+  readonly gate?: GateSettings;
 }
 
 const MARKET_TIME_KEY = 'engine.last_market_time';
@@ -67,6 +72,10 @@ export class Engine {
   private consecutiveLosses = 0;
   private lastSignalRecord: SignalRecord | null = null;
   private readonly context: StrategyContext;
+  private readonly turnover: TurnoverBook;
+  private readonly gateSettings: GateSettings;
+  /** The gate's decisions per UTC market day, for status and the daily report. */
+  readonly gateStats: GateStats;
 
   constructor(private readonly options: EngineOptions) {
     const { ledger, broker } = options;
@@ -75,6 +84,9 @@ export class Engine {
     const trades = ledger.allTrades();
     for (const trade of trades) this.countLossStreak(trade);
     if (this.day) this.dailyTrades = trades.filter((t) => t.closed_at.slice(0, 10) === this.day?.day).length;
+    this.turnover = TurnoverBook.fromLedger(trades, broker.openPositions());
+    this.gateSettings = options.gate ?? DEFAULT_GATE_SETTINGS;
+    this.gateStats = new GateStats(ledger);
     this.context = {
       hasPosition: (symbol) => broker.position(symbol) !== undefined || broker.hasPendingOrder(symbol),
       costEstimatePct: options.costEstimatePct,
@@ -111,8 +123,24 @@ export class Engine {
     return events.flatMap((e) => (e.kind === 'closed' ? [e.trade] : []));
   }
 
+  /** The checkpoint: market time processed, with the broker's quiet position changes and the gate's counts, in one transaction. */
   persistMarketTime(): void {
-    if (this.marketTimeMs !== null) this.options.ledger.setSetting(MARKET_TIME_KEY, this.marketTimeMs);
+    const { ledger, broker } = this.options;
+    ledger.transaction(() => {
+      if (this.marketTimeMs !== null) ledger.setSetting(MARKET_TIME_KEY, this.marketTimeMs);
+      broker.checkpoint();
+      this.gateStats.flush();
+    });
+  }
+
+  /** The gate's counts for the current UTC market day; null before any market data. */
+  gateStatsToday(): GateDayStats | null {
+    return this.marketTimeMs === null ? null : this.gateStats.forDay(utcDay(this.marketTimeMs));
+  }
+
+  /** The entry rules in force (config with the environment's turnover overrides). */
+  get gate(): GateSettings {
+    return this.gateSettings;
   }
 
   gateFlags(): GateFlags {
@@ -172,9 +200,19 @@ export class Engine {
       const result = broker.submitExit(signal.symbol, signal.strategy, signal.reason, signal.market_time);
       record = { ...signal, executed: result.ok, gate: { allowed: result.ok, reasons: result.ok ? [] : [result.reason] }, quantity: broker.position(signal.symbol)?.quantity ?? 0 };
     } else {
-      const verdict = judgeEntry(signal, this.gateFlags(), risk, this.gateAccount(), broker.market(signal.symbol));
+      const verdict = judgeEntry({
+        signal,
+        flags: this.gateFlags(),
+        risk,
+        rules: entryRulesFor(this.gateSettings, signal.symbol),
+        turnover: this.turnover.state(signal.symbol),
+        account: this.gateAccount(),
+        market: broker.market(signal.symbol),
+        // The decision is taken at the close of the signal's candle, when its order would fill.
+        now: signal.market_time + this.options.timeframeMs,
+      });
       let executed = false;
-      let reasons = verdict.reasons;
+      let reasons: readonly string[] = verdict.reasons;
       if (verdict.allowed) {
         const stopDistance = signal.price - (signal.stop ?? signal.price);
         const result = broker.submitEntry({
@@ -192,6 +230,7 @@ export class Engine {
         if (!result.ok) reasons = [result.reason];
       }
       record = { ...signal, executed, gate: { allowed: executed, reasons }, quantity: executed ? verdict.quantity : 0 };
+      this.gateStats.record(utcDay(signal.market_time), executed ? null : (reasons[0] ?? null));
     }
     this.lastSignalRecord = record;
     listener.onSignal(record);
@@ -214,7 +253,9 @@ export class Engine {
   private applyBrokerEvents(events: BrokerEvent[]): boolean {
     if (events.length === 0) return false;
     for (const event of events) {
+      if (event.kind === 'opened') this.turnover.recordEntry(event.position.symbol, event.position.openedAt);
       if (event.kind === 'closed') {
+        this.turnover.recordExit(event.trade);
         this.dailyTrades++;
         this.countLossStreak(event.trade);
         this.options.listener.onTrade(event.trade);

@@ -8,10 +8,11 @@ export class SqliteLedger implements Ledger {
   private readonly db: Database.Database;
   private readonly stmts;
 
-  constructor(file: string) {
+  /** `durable: false` (backtests) keeps the same books without waiting for the disk. */
+  constructor(file: string, options: { durable?: boolean } = {}) {
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
+    this.db.pragma(options.durable === false ? 'synchronous = OFF' : 'synchronous = FULL');
     this.db.pragma('foreign_keys = ON');
     // Short: a write blocked by another process halts trading rather than freezing the event loop.
     this.db.pragma('busy_timeout = 250');

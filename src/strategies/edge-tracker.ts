@@ -1,4 +1,5 @@
 import type { Candle } from '../model/candle.js';
+import { exitInsideCandle, raisedTrailingStop } from '../model/fill-rules.js';
 import type { TrailingSpec } from '../model/signal.js';
 
 /** An entry plan as distances from the fill, the way the broker re-anchors it. */
@@ -22,11 +23,12 @@ interface ShadowTrade {
  * `expected_value_pct` and `confidence` are measurements rather than assumptions.
  *
  * Every entry the strategy would signal is followed as a shadow trade, whether or not the
- * account took it, under the paper broker's rules: market orders fill at the next candle's
- * open, stops and targets are re-anchored to that fill, a stop and a target inside one
- * candle means the stop, a gapped stop fills at the open, and the trailing stop moves on
- * each candle's high after the exit check. Returns are gross (no fees, no slippage): costs
- * are reported separately as `cost_estimate_pct`.
+ * account took it, under the paper broker's own rules (`model/fill-rules.ts`): market orders
+ * fill at the next candle's open, stops and targets are re-anchored to that fill, a stop and
+ * a target inside one candle means the stop, a gapped stop fills at the open, a target needs
+ * the high to trade through it, and the trailing stop moves on each candle's high after the
+ * exit check. Returns are gross (no fees, no slippage, no tick): costs are reported
+ * separately as `cost_estimate_pct`.
  *
  * Over the last `window` closed shadow trades:
  * - expected value = sum of returns / (trades + priorTrades): the mean, shrunk toward zero
@@ -90,14 +92,10 @@ export class EdgeTracker {
     }
     const t = this.trade;
     if (!t) return;
-    const stop = Math.max(t.stop, t.trailingStop ?? -Infinity);
-    if (candle.open <= stop) return this.settle(t.entry, candle.open);
-    if (candle.low <= stop) return this.settle(t.entry, stop);
-    if (t.target !== null && candle.high >= t.target) return this.settle(t.entry, t.target);
+    const exit = exitInsideCandle(candle, t.stop, t.trailingStop, t.target);
+    if (exit) return this.settle(t.entry, exit.price);
     t.highWater = Math.max(t.highWater, candle.high);
-    if (t.trailing && !(t.trailing.only_after_offset && ((t.highWater - t.entry) / t.entry) * 100 < t.trailing.offset_pct)) {
-      t.trailingStop = Math.max(t.trailingStop ?? -Infinity, t.highWater * (1 - t.trailing.distance_pct / 100));
-    }
+    t.trailingStop = raisedTrailingStop(t, t.trailing) ?? t.trailingStop;
   }
 
   private settle(entry: number, exit: number): void {

@@ -28,6 +28,8 @@ feed:
   source: replay
   replay: { data_dir: ${JSON.stringify(REPLAY_DATA)}, speed: max }
 strategies: { challengers: [] }
+# The plumbing is under test here, not the strategies' edge: let entries through the quality gate.
+gate: { min_confidence: 0, min_ev_cost_ratio: 0, per_symbol: {} }
 `;
 
 /** Runs a CLI command to completion and returns its result (never throws on exit code). */

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import fs from 'node:fs';
 import { loadHomeConfig } from '../../app/home-config.js';
 import { homePaths, resolveHome } from '../../app/paths.js';
@@ -39,7 +40,7 @@ export async function perfCommand(argv: readonly string[]): Promise<number> {
     source = values.trades;
   } else {
     const home = resolveHome(values.home);
-    const config = loadHomeConfig(home, values.config);
+    const config = loadHomeConfig(home, values.config === undefined ? undefined : path.resolve(values.config));
     startingBalance = values['starting-balance'] === undefined ? config.account.starting_balance : parseNumberOption('perf', 'starting-balance', values['starting-balance'], (n) => n > 0, 'a positive amount');
     trades = readLedger(homePaths(home).ledger).trades;
     source = homePaths(home).ledger;

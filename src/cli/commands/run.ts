@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { runDaemon } from '../../app/daemon.js';
 import { resolveHome } from '../../app/paths.js';
 import { EmergencyStopError, UsageError } from '../../model/errors.js';
@@ -44,7 +45,7 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
   if (from !== undefined && to !== undefined && from >= to) throw new UsageError('paperlive run: --to must be after --from');
   const outcome = await runDaemon({
     home: resolveHome(values.home),
-    configFile: values.config,
+    configFile: values.config === undefined ? undefined : path.resolve(values.config),
     feed: values.feed as 'ccxt' | 'replay' | undefined,
     dataDir: values.data,
     speed,

@@ -1,0 +1,81 @@
+import path from 'node:path';
+import type { Config } from '../config/schema.js';
+import { loadMarketSnapshot } from '../feeds/market-snapshot.js';
+import { ReplayFeed } from '../feeds/replay/replay-feed.js';
+import { timeframeToMs } from '../model/candle.js';
+import type { TradeRecord } from '../model/position.js';
+import { SqliteLedger } from '../persistence/sqlite-ledger.js';
+import { computeMetrics, type PerformanceMetrics } from '../reports/metrics.js';
+import { BUNDLED_MARKETS } from './paths.js';
+import { buildTradingKernel } from './trading-kernel.js';
+
+export interface BacktestOptions {
+  readonly config: Readonly<Config>;
+  readonly dataDir: string;
+  readonly from?: number;
+  readonly to?: number;
+  readonly strategy?: string;
+  /** Called now and then with candles done and the total expected. */
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+export interface BacktestResult {
+  readonly candles: number;
+  readonly wall_ms: number;
+  readonly trades: TradeRecord[];
+  readonly metrics: PerformanceMetrics;
+}
+
+/**
+ * The daemon's engine, broker and gate over recorded candles as fast as possible, with the
+ * ledger in memory. Deterministic: the same data and config give byte-identical trades.
+ */
+export async function runBacktest(options: BacktestOptions): Promise<BacktestResult> {
+  const started = performance.now();
+  const { config } = options;
+  const timeframeMs = timeframeToMs(config.feed.timeframe);
+  const feed = new ReplayFeed({
+    dataDir: path.resolve(options.dataDir),
+    exchange: config.feed.exchange,
+    symbols: config.feed.symbols,
+    timeframe: config.feed.timeframe,
+    timeframeMs,
+    speed: 'max',
+    from: options.from ?? null,
+    to: options.to ?? null,
+    loop: false,
+    clock: { now: () => performance.now() },
+    markets: async () => loadMarketSnapshot(BUNDLED_MARKETS, config.feed.symbols),
+    sliceMs: 100,
+  });
+  const series = feed.load();
+  const total = series.reduce((sum, s) => sum + s.length, 0);
+  const ledger = new SqliteLedger(':memory:', { durable: false });
+  try {
+    const markets = await feed.loadMarkets();
+    const { engine } = buildTradingKernel({
+      config,
+      ledger,
+      markets,
+      championOverride: options.strategy,
+      env: process.env,
+      feed: { isHealthy: () => true, isStale: () => false },
+      listener: { onSignal: () => {}, onTrade: () => {}, onPositionChange: () => {}, onStrategyError: () => {} },
+    });
+    let candles = 0;
+    let nextReport = 0;
+    await feed.run({ after: null, warmupCandles: 0 }, (batch) => {
+      engine.processBatch(batch);
+      candles += batch.candles.length;
+      if (options.onProgress && candles >= nextReport) {
+        options.onProgress(candles, total);
+        nextReport = candles + 50_000;
+      }
+    });
+    options.onProgress?.(candles, candles);
+    const trades = ledger.allTrades();
+    return { candles, wall_ms: Math.round(performance.now() - started), trades, metrics: computeMetrics(trades, config.account.starting_balance) };
+  } finally {
+    ledger.close();
+  }
+}
