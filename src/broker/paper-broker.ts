@@ -201,7 +201,9 @@ export class PaperBroker {
   onCandle(candle: Candle): BrokerEvent[] {
     assertCandle(candle);
     const events: BrokerEvent[] = [];
-    for (const order of this.pending.filter((o) => o.symbol === candle.symbol)) events.push(...this.fillAtOpen(order, candle));
+    if (this.pending.length > 0) {
+      for (const order of this.pending.filter((o) => o.symbol === candle.symbol)) events.push(...this.fillAtOpen(order, candle));
+    }
     const position = this.positions.get(candle.symbol);
     if (!position) return events;
     const market = this.requireMarket(position.symbol);
@@ -445,8 +447,8 @@ function assertPrice(price: number, what: string): void {
 /** A candle the feed let through with a non-price or an impossible range would corrupt the books. */
 function assertCandle(candle: Candle): void {
   const { open, high, low, close } = candle;
+  // Hot path: one comparison chain per candle; messages are built only when something is wrong.
+  if (open > 0 && high > 0 && low > 0 && close > 0 && high < Infinity && low <= Math.min(open, close) && high >= Math.max(open, close)) return;
   for (const [name, value] of [['open', open], ['high', high], ['low', low], ['close', close]] as const) assertPrice(value, `${candle.symbol} candle ${candle.ts} ${name}`);
-  if (low > Math.min(open, close) || high < Math.max(open, close)) {
-    throw new InvariantError(`${candle.symbol} candle ${candle.ts} has an impossible range (open ${open}, high ${high}, low ${low}, close ${close})`);
-  }
+  throw new InvariantError(`${candle.symbol} candle ${candle.ts} has an impossible range (open ${open}, high ${high}, low ${low}, close ${close})`);
 }

@@ -11,7 +11,7 @@ import { accountBlockers, judgeEntry, type GateAccount, type GateFlags } from '.
 import type { RiskSettings } from '../risk/risk-settings.js';
 import { TurnoverBook } from '../risk/turnover-book.js';
 import type { Strategy, StrategyContext } from '../strategies/strategy.js';
-import { utcDay } from './market-day.js';
+import { utcDay, utcDayStart } from './market-day.js';
 
 /** A signal with the gate's verdict: one line of logs/signals.jsonl. */
 export interface SignalRecord extends Signal {
@@ -60,6 +60,7 @@ export interface EngineOptions {
 
 const MARKET_TIME_KEY = 'engine.last_market_time';
 const DAY_KEY = 'engine.day';
+const DAY_MS = 86_400_000;
 
 /**
  * The one trading loop that replay, backtest and live share: candles in, then fills and stops,
@@ -69,6 +70,8 @@ export class Engine {
   private marketTimeMs: number | null;
   private day: { day: string; startEquity: number } | null;
   private dailyTrades = 0;
+  /** Start of the market day of `day`, to test a candle's day without formatting a date. */
+  private dayStartMs = -Infinity;
   private consecutiveLosses = 0;
   private lastSignalRecord: SignalRecord | null = null;
   private readonly context: StrategyContext;
@@ -112,6 +115,7 @@ export class Engine {
     for (const candle of batch.candles) changed = this.applyBrokerEvents(this.options.broker.onCandle(candle)) || changed;
     for (const candle of batch.candles) changed = this.runStrategy(candle, true) || changed;
     this.marketTimeMs = batch.ts;
+    // Only when the books changed: the market time is persisted with what it caused.
     if (changed) this.persistMarketTime();
   }
 
@@ -189,11 +193,13 @@ export class Engine {
       return false;
     }
     if (!trading || signals.length === 0) return false;
-    for (const signal of signals) this.handleSignal(signal);
-    return true;
+    let submitted = false;
+    for (const signal of signals) submitted = this.handleSignal(signal) || submitted;
+    return submitted;
   }
 
-  private handleSignal(signal: Signal): void {
+  /** Returns true when an order was placed. */
+  private handleSignal(signal: Signal): boolean {
     const { broker, risk, listener } = this.options;
     let record: SignalRecord;
     if (signal.direction === 'exit') {
@@ -230,10 +236,11 @@ export class Engine {
         if (!result.ok) reasons = [result.reason];
       }
       record = { ...signal, executed, gate: { allowed: executed, reasons }, quantity: executed ? verdict.quantity : 0 };
-      this.gateStats.record(utcDay(signal.market_time), executed ? null : (reasons[0] ?? null));
+      this.gateStats.record(this.day?.day ?? utcDay(signal.market_time), executed ? null : (reasons[0] ?? null));
     }
     this.lastSignalRecord = record;
     listener.onSignal(record);
+    return record.executed;
   }
 
   private gateAccount(): GateAccount {
@@ -270,7 +277,9 @@ export class Engine {
   }
 
   private rollDay(ts: number): void {
+    if (ts >= this.dayStartMs && ts < this.dayStartMs + DAY_MS) return;
     const day = utcDay(ts);
+    this.dayStartMs = utcDayStart(ts);
     if (this.day?.day === day) return;
     const equity = this.options.broker.equity();
     const { ledger, broker } = this.options;

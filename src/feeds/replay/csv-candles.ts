@@ -24,9 +24,9 @@ export function replayFileName(exchange: string, symbol: string, timeframe: stri
 }
 
 export function loadCandleSeries(file: string, symbol: string, timeframeMs: number): CandleSeries {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    bytes = fs.readFileSync(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const dir = path.dirname(file);
@@ -36,30 +36,35 @@ export function loadCandleSeries(file: string, symbol: string, timeframeMs: numb
         : `replay data ${file} cannot be read: ${(error as Error).message}`,
     );
   }
-  const firstNewline = text.indexOf('\n');
-  const header = (firstNewline < 0 ? text : text.slice(0, firstNewline)).trim().replace(/^\uFEFF/, '');
+  const firstNewline = bytes.indexOf(NL);
+  const header = bytes.subarray(0, firstNewline < 0 ? bytes.length : firstNewline).toString('utf8').trim().replace(/^\uFEFF/, '');
   if (header !== HEADER) throw new ConfigError(`replay data ${file}:1 has header "${header}", expected "${HEADER}"`);
 
-  const lines = text.slice(firstNewline + 1).split('\n');
-  const ts = new Float64Array(lines.length);
-  const open = new Float64Array(lines.length);
-  const high = new Float64Array(lines.length);
-  const low = new Float64Array(lines.length);
-  const close = new Float64Array(lines.length);
-  const volume = new Float64Array(lines.length);
+  const capacity = countLines(bytes, firstNewline + 1);
+  const ts = new Float64Array(capacity);
+  const open = new Float64Array(capacity);
+  const high = new Float64Array(capacity);
+  const low = new Float64Array(capacity);
+  const close = new Float64Array(capacity);
+  const volume = new Float64Array(capacity);
   const integrity = { duplicates: 0, outOfOrder: 0, gaps: 0, missingCandles: 0, invalidRows: 0 };
+  const row = new Float64Array(6);
   let n = 0;
   let last = -Infinity;
-  for (const line of lines) {
-    if (line.length < 11) continue;
-    const parts = line.split(',');
-    const t = Number(parts[0]);
-    const o = Number(parts[1]);
-    const h = Number(parts[2]);
-    const l = Number(parts[3]);
-    const c = Number(parts[4]);
-    const v = Number(parts[5]);
-    if (parts.length !== 6 || !Number.isFinite(t) || !(o > 0) || !(h >= Math.max(o, c)) || !(l <= Math.min(o, c)) || !(l > 0) || !(v >= 0)) {
+  let pos = firstNewline < 0 ? bytes.length : firstNewline + 1;
+  while (pos < bytes.length) {
+    let end = bytes.indexOf(NL, pos);
+    if (end < 0) end = bytes.length;
+    const fields = parseRow(bytes, pos, end, row);
+    pos = end + 1;
+    if (fields === 0) continue; // blank line
+    const t = row[0]!;
+    const o = row[1]!;
+    const h = row[2]!;
+    const l = row[3]!;
+    const c = row[4]!;
+    const v = row[5]!;
+    if (fields !== 6 || !Number.isFinite(t) || !(o > 0) || !(h >= Math.max(o, c)) || !(l <= Math.min(o, c)) || !(l > 0) || !(v >= 0)) {
       integrity.invalidRows++;
       continue;
     }
@@ -108,3 +113,65 @@ export function candleAt(series: CandleSeries, index: number, shiftMs: number): 
     volume: series.volume[index]!,
   };
 }
+
+function countLines(bytes: Uint8Array, from: number): number {
+  let count = 1;
+  for (let i = from; i < bytes.length; i++) if (bytes[i] === NL) count++;
+  return count;
+}
+
+const NL = 10;
+const CR = 13;
+const COMMA = 44;
+const DOT = 46;
+
+/**
+ * Parses one CSV row of numbers into `out` without allocating; returns the number of fields
+ * (0 for a blank line). Plain decimals are read digit by digit, exactly; anything else
+ * (exponents, signs, garbage) goes through Number(), so a malformed field is NaN and the
+ * caller rejects the row.
+ */
+function parseRow(bytes: Uint8Array, start: number, end: number, out: Float64Array): number {
+  if (end > start && bytes[end - 1] === CR) end--;
+  if (end <= start) return 0;
+  let field = 0;
+  let fieldStart = start;
+  for (let i = start; i <= end; i++) {
+    if (i < end && bytes[i] !== COMMA) continue;
+    if (field < 6) out[field] = parseDecimal(bytes, fieldStart, i);
+    field++;
+    fieldStart = i + 1;
+  }
+  return field;
+}
+
+function parseDecimal(bytes: Uint8Array, start: number, end: number): number {
+  let mantissa = 0;
+  let digits = 0;
+  let fraction = -1;
+  for (let i = start; i < end; i++) {
+    const c = bytes[i]!;
+    if (c === DOT && fraction < 0) {
+      fraction = 0;
+      continue;
+    }
+    const d = c - 48;
+    if (d < 0 || d > 9) return slowNumber(bytes, start, end);
+    mantissa = mantissa * 10 + d;
+    digits++;
+    if (fraction >= 0) fraction++;
+  }
+  // Past 15 digits the mantissa is no longer exact; an empty field or a lone dot is not a number.
+  if (digits === 0 || digits > 15 || fraction === 0) return slowNumber(bytes, start, end);
+  // mantissa and 10^k are exact doubles, so one correctly rounded division gives exactly what
+  // Number() gives: the double nearest to the decimal.
+  return fraction > 0 ? mantissa / POW10[fraction]! : mantissa;
+}
+
+function slowNumber(bytes: Uint8Array, start: number, end: number): number {
+  if (start === end) return NaN;
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('latin1').trim();
+  return text === '' ? NaN : Number(text);
+}
+
+const POW10 = Array.from({ length: 16 }, (_, k) => 10 ** k);

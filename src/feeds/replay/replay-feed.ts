@@ -133,9 +133,16 @@ export class ReplayFeed implements MarketFeed {
 
 /** Every distinct open time across the series, ascending. */
 function mergeTimeline(series: readonly CandleSeries[]): Float64Array {
-  const all = new Set<number>();
-  for (const s of series) for (const t of s.ts) all.add(t);
-  return Float64Array.from(all).sort();
+  const all = new Float64Array(series.reduce((sum, s) => sum + s.length, 0));
+  let offset = 0;
+  for (const s of series) {
+    all.set(s.ts, offset);
+    offset += s.length;
+  }
+  all.sort();
+  let unique = 0;
+  for (let i = 0; i < all.length; i++) if (i === 0 || all[i] !== all[unique - 1]) all[unique++] = all[i]!;
+  return all.subarray(0, unique);
 }
 
 function lowerBound(sorted: Float64Array, value: number): number {
