@@ -25,7 +25,7 @@ module.exports = {
     layer('monitoring', ['model', 'ports', 'io']),
     layer('reports', ['model', 'ports']),
     layer('config', ['model', 'strategies']),
-    layer('cli', ['app', 'model', 'io', 'monitoring', 'reports', 'config']),
+    layer('cli', ['app', 'model', 'io', 'monitoring', 'reports', 'config', 'persistence', 'strategies']),
     {
       name: 'ccxt-only-in-feeds-ccxt',
       severity: 'error',

@@ -6,6 +6,7 @@
 //   PAPERLIVE_CONFIG    config file, relative to the home or absolute (default: <home>/configs/paper_live.yaml)
 //   PAPERLIVE_APP_NAME  pm2 process name (default: paperlive); give each home its own
 'use strict';
+/* eslint-disable @typescript-eslint/no-require-imports -- pm2 loads this file with require(): it must be CommonJS */
 
 const fs = require('node:fs');
 const path = require('node:path');
@@ -50,8 +51,9 @@ module.exports = {
       exp_backoff_restart_delay: 100,
       // A run shorter than this counts as an unstable start...
       min_uptime: 10000,
-      // ...and after this many unstable starts in a row pm2 gives up (status
-      // `errored`). Crashes after a longer uptime keep being restarted.
+      // ...and after this many unstable starts pm2 gives up (status `errored`). pm2
+      // counts them only in the first min_uptime x max_restarts (100 s) after
+      // `pm2 start`; later crashes are restarted indefinitely, at most 15 s apart.
       max_restarts: 10,
       // Time for a graceful stop (close the ledger, write the final status and
       // heartbeat) before pm2 sends SIGKILL.
@@ -68,6 +70,11 @@ module.exports = {
       merge_logs: true,
       // Never restart on file changes: a trading process restarts only on purpose.
       watch: false,
+      // Do not inject @pm2/io into the daemon. Its IPC 'message' listener keeps the
+      // event loop alive, so a daemon that ends by letting the loop drain (exit 3,
+      // 4 or 78 at start) would hang "online" instead of exiting. pm2 still shows
+      // CPU and memory; only @pm2/io's custom metrics and actions are lost.
+      pmx: false,
     },
   ],
 };

@@ -5,21 +5,18 @@ import type { Config } from '../config/schema.js';
 import { configRules } from '../config/rules.js';
 import type { SignalRecord } from '../engine/engine.js';
 import { utcDay } from '../engine/market-day.js';
-import { loadMarketSnapshot } from '../feeds/market-snapshot.js';
-import { ReplayFeed } from '../feeds/replay/replay-feed.js';
 import { InstanceLock, readPidFile } from '../io/instance-lock.js';
 import { JsonlAppender, repairTornTail } from '../io/jsonl.js';
-import { timeframeToMs } from '../model/candle.js';
-import { EmergencyStopError, InstanceLockedError, OperationalError, UsageError } from '../model/errors.js';
+import { ConfigError, EmergencyStopError, InstanceLockedError, OperationalError, UsageError } from '../model/errors.js';
 import { deriveTradingState, TradingState } from '../model/trading-state.js';
 import type { WallClock } from '../ports/clock.js';
-import type { MarketFeed } from '../ports/market-feed.js';
 import { SqliteLedger } from '../persistence/sqlite-ledger.js';
 import { isStorageUnavailable } from '../persistence/storage-errors.js';
 import { StatusPublisher } from '../monitoring/status-publisher.js';
 import { createLogger, type AppLogger } from './logger.js';
-import { BUNDLED_MARKETS, ensureHomeFolders, homePaths, packageVersion, type HomePaths } from './paths.js';
+import { ensureHomeFolders, homePaths, packageVersion, type HomePaths } from './paths.js';
 import { buildHeartbeat, buildStatus, type DaemonView } from './status-snapshot.js';
+import { createMarketFeed } from './feed-factory.js';
 import { TradeFiles } from './trade-files.js';
 import { buildTradingKernel } from './trading-kernel.js';
 
@@ -47,6 +44,9 @@ export async function runDaemon(options: RunOptions, env: NodeJS.ProcessEnv = pr
   const paths = homePaths(options.home);
   const configFile = options.configFile ?? env.PAPERLIVE_CONFIG ?? paths.configFile;
   if (options.configFile && !fs.existsSync(options.configFile)) throw new UsageError(`--config ${options.configFile} does not exist`);
+  if (!options.configFile && env.PAPERLIVE_CONFIG && !fs.existsSync(path.resolve(options.home, env.PAPERLIVE_CONFIG))) {
+    throw new ConfigError(`PAPERLIVE_CONFIG names ${path.resolve(options.home, env.PAPERLIVE_CONFIG)}, which does not exist`);
+  }
   const config = loadConfig(path.resolve(options.home, configFile), configRules);
   ensureHomeFolders(paths);
 
@@ -119,8 +119,15 @@ class Daemon {
     if (reconciled.appended > 0) log.warn({ appended: reconciled.appended }, 'all_trades.jsonl was behind the ledger; appended the missing trades');
     if (reconciled.skippedLines.length > 0) log.warn({ lines: reconciled.skippedLines }, 'all_trades.jsonl has lines that do not parse; skipped them');
 
-    const timeframeMs = timeframeToMs(config.feed.timeframe);
-    const feed = this.createFeed(timeframeMs);
+    const feed = await createMarketFeed({
+      config,
+      home: paths.home,
+      choice: { source: this.options.feed, dataDir: this.options.dataDir, speed: this.options.speed, from: this.options.from, to: this.options.to, loop: this.options.loop },
+      clock: this.clock,
+      logger: log,
+      env: this.env,
+    });
+    log.info({ source: feed.source }, 'loading markets');
     const markets = await feed.loadMarkets();
     let publisher: StatusPublisher | null = null;
     const { engine, broker, risk, flags, warmupCandles, gateDescription } = buildTradingKernel({
@@ -239,33 +246,6 @@ class Daemon {
     log.info({ open_positions: broker.openPositions().length, crashed: crash !== null }, crash ? 'paperlive stopped after a crash' : 'paperlive stopped cleanly');
     if (crash) throw crash;
     return 'stopped';
-  }
-
-  private createFeed(timeframeMs: number): MarketFeed {
-    const { config, options, paths } = this;
-    const source = options.feed ?? config.feed.source;
-    if (source === 'ccxt') throw new UsageError('the ccxt feed is not available in this build yet; use --feed replay');
-    const replay = config.feed.replay;
-    const parseIso = (value: string | null): number | null => (value === null ? null : Date.parse(value));
-    const feed = new ReplayFeed({
-      dataDir: options.dataDir ? path.resolve(options.dataDir) : path.resolve(paths.home, replay.data_dir),
-      exchange: config.feed.exchange,
-      symbols: config.feed.symbols,
-      timeframe: config.feed.timeframe,
-      timeframeMs,
-      speed: options.speed ?? replay.speed,
-      from: options.from ?? parseIso(replay.from),
-      to: options.to ?? parseIso(replay.to),
-      loop: options.loop,
-      clock: this.clock,
-      markets: async () => loadMarketSnapshot(BUNDLED_MARKETS, config.feed.symbols),
-    });
-    const series = feed.load();
-    for (const s of series) {
-      const { duplicates, outOfOrder, gaps, missingCandles, invalidRows } = s.integrity;
-      if (duplicates + outOfOrder + gaps + invalidRows > 0) this.log.warn({ symbol: s.symbol, duplicates, out_of_order: outOfOrder, gaps, missing_candles: missingCandles, invalid_rows: invalidRows }, 'replay data integrity');
-    }
-    return feed;
   }
 
   private attachStopSignals(): () => void {

@@ -47,11 +47,18 @@ async function main(argv: readonly string[]): Promise<number> {
   return (await load())(rest);
 }
 
+/** Under a supervisor an IPC channel stays open; let go of it so the exit code is the last word. */
+function release(): void {
+  if (process.connected) process.disconnect();
+}
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
+    release();
   },
   (error: unknown) => {
+    release();
     const code = exitCodeFor(error);
     const message = error instanceof Error ? error.message : String(error);
     const sentence = message.startsWith('paperlive') ? message : `paperlive: ${message}`;

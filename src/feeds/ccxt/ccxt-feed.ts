@@ -1,0 +1,411 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import { timeframeToMs, type Candle } from '../../model/candle.js';
+import { OperationalError, TransientError } from '../../model/errors.js';
+import type { MarketSpec } from '../../model/market.js';
+import type { WallClock } from '../../ports/clock.js';
+import type { Logger } from '../../ports/logger.js';
+import type { CandleBatch, FeedHealth, FeedRunOptions, MarketFeed } from '../../ports/market-feed.js';
+import { DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';
+import { BatchAssembler } from './batch-assembler.js';
+import { ClosedCandles, type CandleIntegrity, type IntegrityEvent } from './closed-candles.js';
+import { CREDENTIAL_KEYS, openExchange, type Credentials, type ExchangeClient } from './exchange-client.js';
+import { FaultKind, type Fault } from './fault.js';
+import { redactingLogger } from './redacting-logger.js';
+import type { Mark, OrderBookSnapshot } from './reply-validation.js';
+import { Retrier, STOPPED, type Attempts, type Sleep } from './retrier.js';
+
+export type { Mark, OrderBookSnapshot } from './reply-validation.js';
+export type { CandleIntegrity } from './closed-candles.js';
+export type { BackoffPolicy } from './backoff.js';
+export type { Sleep } from './retrier.js';
+
+export interface CcxtFeedOptions {
+  /** ccxt exchange id, e.g. `binance`. */
+  readonly exchange: string;
+  readonly symbols: readonly string[];
+  readonly timeframe: string;
+  readonly pollIntervalS: number;
+  readonly staleAfterS: number;
+  /** Merged into the ccxt exchange constructor (urls, timeout, options…); credential keys in it are ignored. */
+  readonly ccxtOptions?: Readonly<Record<string, unknown>>;
+  /** Where EXCHANGE_API_KEY, EXCHANGE_API_SECRET and EXCHANGE_API_PASSWORD are read from; `process.env` by default. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  readonly clock: WallClock;
+  readonly logger: Logger;
+  readonly sleep?: Sleep;
+  /** Jitter source in [0, 1); `Math.random` by default. */
+  readonly random?: () => number;
+  readonly backoff?: Partial<BackoffPolicy>;
+  /** How often each symbol's ticker is fetched for `latestMark`; 10 s by default. */
+  readonly markIntervalS?: number;
+}
+
+/** Per-symbol counters, for status and tests. */
+export interface SymbolFeedStats extends CandleIntegrity {
+  /** Failed or rejected requests for candles, in total. */
+  failures: number;
+  /** Replies that arrived but did not hold valid data. */
+  invalidReplies: number;
+  /** Open time of the newest closed candle seen, or null. */
+  cursor: number | null;
+}
+
+/** A live feed plus what the paper broker needs from the same exchange connection. */
+export interface CcxtFeed extends MarketFeed {
+  /** A validated order book; throws TransientError (retry later) or OperationalError (will not work). */
+  fetchOrderBook(symbol: string, depth: number): Promise<OrderBookSnapshot>;
+  /** The newest valid ticker price of a symbol, refreshed every `markIntervalS`, or null before the first. */
+  latestMark(symbol: string): Mark | null;
+  stats(): Readonly<Record<string, SymbolFeedStats>>;
+}
+
+/**
+ * Builds a ccxt feed. ccxt itself is imported here, on the first call, so that replay runs and
+ * backtests never load it.
+ */
+export async function createCcxtFeed(options: CcxtFeedOptions): Promise<CcxtFeed> {
+  const credentials = credentialsFrom(options.env ?? process.env);
+  const client = await openExchange({ exchangeId: options.exchange, ccxtOptions: options.ccxtOptions ?? {}, credentials, clock: options.clock });
+  return new PollingCcxtFeed(options, client, Object.values(credentials));
+}
+
+/** Only the variables that are set (and not empty) become credentials. */
+function credentialsFrom(env: Readonly<Record<string, string | undefined>>): Credentials {
+  const credentials: { apiKey?: string; secret?: string; password?: string } = {};
+  if (env['EXCHANGE_API_KEY']) credentials.apiKey = env['EXCHANGE_API_KEY'];
+  if (env['EXCHANGE_API_SECRET']) credentials.secret = env['EXCHANGE_API_SECRET'];
+  if (env['EXCHANGE_API_PASSWORD']) credentials.password = env['EXCHANGE_API_PASSWORD'];
+  return credentials;
+}
+
+const realSleep: Sleep = (ms, signal) => delay(ms, undefined, { signal }).then(
+  () => undefined,
+  () => undefined,
+);
+
+interface SymbolState {
+  readonly symbol: string;
+  readonly candles: ClosedCandles;
+  readonly candleAttempts: Attempts;
+  readonly markAttempts: Attempts;
+  /** Wall time the last new closed candle arrived. */
+  lastNewAt: number | null;
+  /** Wall time the last candle request started. */
+  lastPollAt: number | null;
+  mark: Mark | null;
+  failures: number;
+  invalidReplies: number;
+  /** Cuts the regular wait between polls short, when another symbol has seen a newer candle. */
+  wake: (() => void) | null;
+}
+
+/**
+ * Polls closed candles per symbol, merges them into time-ordered batches and keeps going through
+ * every transient fault (backoff with full jitter, Retry-After honoured exchange-wide) until `stop()`.
+ */
+export class PollingCcxtFeed implements CcxtFeed {
+  readonly source: string;
+  private readonly states: SymbolState[];
+  private readonly log: Logger;
+  private readonly clock: WallClock;
+  private readonly timeframe: string;
+  private readonly timeframeMs: number;
+  private readonly pollMs: number;
+  private readonly staleMs: number;
+  private readonly markMs: number;
+  private readonly stopController = new AbortController();
+  private readonly retrier: Retrier;
+  private readonly marketAttempts: Attempts = { failures: 0, permanent: null };
+  private markets: Promise<ReadonlyMap<string, MarketSpec>> | null = null;
+  private marketsLoaded = false;
+  private assembler: BatchAssembler | null = null;
+  private onBatch: ((batch: CandleBatch) => void | Promise<void>) | null = null;
+  private delivery: Promise<void> = Promise.resolve();
+  private deliveryError: unknown = null;
+  private startedAt: number | null = null;
+  private lastTickAt: number | null = null;
+  private staleReported = new Set<string>();
+  private warmupReported = false;
+
+  constructor(
+    options: CcxtFeedOptions,
+    private readonly client: ExchangeClient,
+    secrets: readonly string[] = [],
+  ) {
+    this.source = `ccxt:${options.exchange}`;
+    this.log = redactingLogger(options.logger, secrets);
+    this.clock = options.clock;
+    this.timeframe = options.timeframe;
+    const timeframeMs = timeframeToMs(options.timeframe);
+    this.timeframeMs = timeframeMs;
+    this.pollMs = options.pollIntervalS * 1_000;
+    this.staleMs = options.staleAfterS * 1_000;
+    this.markMs = (options.markIntervalS ?? 10) * 1_000;
+    this.retrier = new Retrier({
+      classify: (error) => client.classify(error),
+      policy: { ...DEFAULT_BACKOFF, ...options.backoff },
+      permanentRetryMs: this.pollMs,
+      clock: options.clock,
+      sleep: options.sleep ?? realSleep,
+      random: options.random ?? Math.random,
+      log: this.log,
+      signal: this.stopController.signal,
+    });
+    this.states = options.symbols.map((symbol) => ({
+      symbol,
+      candles: new ClosedCandles(symbol, timeframeMs),
+      candleAttempts: { failures: 0, permanent: null },
+      markAttempts: { failures: 0, permanent: null },
+      lastNewAt: null,
+      lastPollAt: null,
+      mark: null,
+      failures: 0,
+      invalidReplies: 0,
+      wake: null,
+    }));
+    const ignored = Object.keys(options.ccxtOptions ?? {}).filter((k) => (CREDENTIAL_KEYS as readonly string[]).includes(k));
+    if (ignored.length > 0) this.log.warn({ keys: ignored }, 'feed.ccxt_options holds credential keys; they are ignored, credentials come only from EXCHANGE_API_* variables');
+    if (this.staleMs < timeframeMs + this.pollMs) {
+      this.log.warn({ stale_after_s: options.staleAfterS, timeframe: options.timeframe, poll_interval_s: options.pollIntervalS }, 'stale_after_s is shorter than one candle plus one poll: symbols will look stale between candles');
+    }
+    this.log.info(
+      {
+        exchange: options.exchange,
+        symbols: options.symbols,
+        timeframe: options.timeframe,
+        poll_interval_s: options.pollIntervalS,
+        stale_after_s: options.staleAfterS,
+        ccxt_options: Object.keys(options.ccxtOptions ?? {}),
+        credentials: secrets.length > 0 ? 'from environment' : 'none',
+      },
+      'ccxt feed configured',
+    );
+  }
+
+  private get stopped(): boolean {
+    return this.stopController.signal.aborted;
+  }
+
+  /** Loads and validates the markets, retrying until they load or the feed stops. */
+  loadMarkets(): Promise<ReadonlyMap<string, MarketSpec>> {
+    this.markets ??= this.retrier.run({ what: 'markets', symbol: null }, this.marketAttempts, () => this.client.loadMarkets(this.states.map((s) => s.symbol)), () => this.flush()).then((result) => {
+      if (result === STOPPED) {
+        this.markets = null;
+        throw new TransientError(`${this.source}: stopped before the markets loaded`);
+      }
+      for (const [symbol, reason] of result.rejected) {
+        const state = this.states.find((s) => s.symbol === symbol)!;
+        const fault: Fault = { kind: FaultKind.permanent, name: 'BadSymbol', message: reason, status: null, retryAfterMs: null };
+        // Said once here; the loops retry it quietly at the cap until the exchange lists it.
+        state.candleAttempts.permanent = fault;
+        state.markAttempts.permanent = fault;
+        this.log.error({ symbol, reason }, 'symbol is not a usable spot market on the exchange; it stays stale');
+      }
+      this.marketsLoaded = true;
+      this.log.info({ markets: [...result.specs.keys()] }, 'markets loaded');
+      return result.specs;
+    });
+    return this.markets;
+  }
+
+  async run(runOptions: FeedRunOptions, onBatch: (batch: CandleBatch) => void | Promise<void>): Promise<void> {
+    if (this.onBatch) throw new Error(`${this.source}: run() was already called`);
+    this.onBatch = onBatch;
+    this.startedAt = this.clock.now();
+    this.assembler = new BatchAssembler(
+      this.states.map((s) => s.symbol),
+      runOptions.after,
+    );
+    const markets = await this.loadMarkets().then(
+      () => true,
+      () => false,
+    );
+    if (markets && !this.stopped) {
+      await Promise.all(this.states.flatMap((state) => [this.pollLoop(state, runOptions), this.markLoop(state)]));
+    }
+    await this.delivery;
+    if (this.deliveryError !== null) throw this.deliveryError;
+  }
+
+  stop(): void {
+    this.stopController.abort();
+  }
+
+  health(): FeedHealth {
+    const now = this.clock.now();
+    const staleSymbols = this.staleSymbols(now);
+    const polled = this.states.every((s) => s.candles.cursor !== null);
+    return { healthy: this.startedAt !== null && !this.stopped && polled && staleSymbols.length === 0, lastTickAt: this.lastTickAt, staleSymbols, ended: false };
+  }
+
+  latestMark(symbol: string): Mark | null {
+    return this.states.find((s) => s.symbol === symbol)?.mark ?? null;
+  }
+
+  stats(): Readonly<Record<string, SymbolFeedStats>> {
+    return Object.fromEntries(this.states.map((s) => [s.symbol, { ...s.candles.integrity, failures: s.failures, invalidReplies: s.invalidReplies, cursor: s.candles.cursor }]));
+  }
+
+  async fetchOrderBook(symbol: string, depth: number): Promise<OrderBookSnapshot> {
+    if (!this.marketsLoaded) throw new TransientError(`${this.source}: the markets are not loaded yet`);
+    const wait = this.retrier.cooldownLeft();
+    if (wait > 0) throw new TransientError(`${this.source}: the exchange asked to wait ${Math.ceil(wait)} ms more before the next request`);
+    try {
+      return await this.client.fetchOrderBook(symbol, depth);
+    } catch (error) {
+      const fault = this.retrier.noteFault(error);
+      const message = `${this.source} ${symbol} order book: ${fault.name}: ${fault.message}`;
+      this.log.warn({ symbol, what: 'order_book', error: fault.name, status: fault.status, message: fault.message }, 'order book request failed');
+      throw fault.kind === FaultKind.transient ? new TransientError(message) : new OperationalError(message);
+    }
+  }
+
+  // --- polling -----------------------------------------------------------------------------------
+
+  private async pollLoop(state: SymbolState, runOptions: FeedRunOptions): Promise<void> {
+    const history = await this.retrier.run({ what: 'history', symbol: state.symbol }, state.candleAttempts, () => this.fetchHistory(state, runOptions.warmupCandles), (fault) => this.candleFailed(state, fault));
+    if (history === STOPPED) return;
+    let immediate = false;
+    while (!this.stopped) {
+      if (!immediate) await this.retrier.pause((state.lastPollAt ?? 0) + this.pollMs - this.clock.now(), state);
+      if (this.stopped) return;
+      const full = await this.retrier.run({ what: 'candles', symbol: state.symbol }, state.candleAttempts, () => this.pollCandles(state), (fault) => this.candleFailed(state, fault));
+      if (full === STOPPED) return;
+      // A full page means the exchange has more closed candles than one reply holds: catch up at once.
+      immediate = full;
+    }
+  }
+
+  private async fetchHistory(state: SymbolState, warmupCandles: number): Promise<void> {
+    state.lastPollAt = this.clock.now();
+    const max = this.client.maxCandlesPerRequest;
+    const want = Math.max(warmupCandles, 1) + 1; // + the forming candle
+    let rows: Candle[] = [...(await this.client.fetchCandles(state.symbol, this.timeframe, null, Math.min(want, max))).candles];
+    for (let page = 0; rows.length > 0 && rows.length < want && page < 50; page++) {
+      const need = Math.min(want - rows.length, max);
+      const oldest = rows[0]!.ts;
+      const since = oldest - need * this.timeframeMs;
+      const older = (await this.client.fetchCandles(state.symbol, this.timeframe, since, need)).candles.filter((c) => c.ts < oldest);
+      if (older.length === 0) break;
+      rows = [...older, ...rows];
+    }
+    const { closed, events } = state.candles.accept(rows);
+    const cursor = state.candles.cursor;
+    if (cursor !== null) this.assembler!.noteHistory(state.symbol, cursor);
+    this.received(state, closed, warmupCandles > 0 ? closed.slice(-warmupCandles) : [], events);
+  }
+
+  /** One poll; returns true when the reply was a full page. */
+  private async pollCandles(state: SymbolState): Promise<boolean> {
+    state.lastPollAt = this.clock.now();
+    const since = state.candles.cursor;
+    const limit = since === null ? 2 : this.client.maxCandlesPerRequest;
+    const reply = await this.client.fetchCandles(state.symbol, this.timeframe, since, limit);
+    if (reply.outOfOrderRows > 0) {
+      state.candles.integrity.outOfOrder += reply.outOfOrderRows;
+      this.log.warn({ symbol: state.symbol, rows: reply.outOfOrderRows }, 'exchange returned candles out of order');
+    }
+    const { closed, events } = state.candles.accept(reply.candles);
+    this.received(state, closed, closed, events);
+    return reply.candles.length >= limit && since !== null;
+  }
+
+  private received(state: SymbolState, closed: readonly Candle[], deliver: readonly Candle[], events: readonly IntegrityEvent[]): void {
+    for (const event of events) this.logIntegrity(state.symbol, event);
+    if (deliver.length > 0) this.assembler!.add(state.symbol, deliver);
+    if (closed.length > 0) {
+      state.lastNewAt = this.clock.now();
+      this.wakeLaggards(state);
+    }
+    this.flush();
+  }
+
+  /** Symbols whose last poll is older than this one and who have not seen its newest candle poll again now. */
+  private wakeLaggards(leader: SymbolState): void {
+    const newest = leader.candles.cursor!;
+    for (const other of this.states) {
+      if (other === leader || other.lastPollAt === null || leader.lastPollAt === null) continue;
+      if ((other.candles.cursor ?? -Infinity) < newest && other.lastPollAt < leader.lastPollAt) other.wake?.();
+    }
+  }
+
+  private candleFailed(state: SymbolState, fault: Fault): void {
+    state.failures++;
+    if (fault.name === 'InvalidReply') state.invalidReplies++;
+    this.flush(); // a failing symbol may have just gone stale: the others need not wait for it any longer
+  }
+
+  private async markLoop(state: SymbolState): Promise<void> {
+    while (!this.stopped) {
+      const mark = await this.retrier.run({ what: 'ticker', symbol: state.symbol }, state.markAttempts, () => this.client.fetchMark(state.symbol), () => undefined);
+      if (mark === STOPPED) return;
+      state.mark = mark;
+      await this.retrier.pause(this.markMs);
+    }
+  }
+
+  // --- delivery ----------------------------------------------------------------------------------
+
+  /** Releases whatever can go out now; deliveries are chained so `onBatch` is never re-entered. */
+  private flush(): void {
+    this.delivery = this.delivery.then(() => this.deliver());
+  }
+
+  private async deliver(): Promise<void> {
+    if (this.deliveryError !== null || !this.assembler || !this.onBatch) return;
+    try {
+      const now = this.clock.now();
+      const stale = this.staleSymbols(now);
+      this.reportStaleChanges(stale);
+      const cursors = new Map(this.states.map((s) => [s.symbol, s.candles.cursor]));
+      const awaited = this.states.filter((s) => !stale.includes(s.symbol)).map((s) => s.symbol);
+      const { batches, late } = this.assembler.release(cursors, awaited);
+      for (const [symbol, count] of late) {
+        this.states.find((s) => s.symbol === symbol)!.candles.integrity.late += count;
+        this.log.warn({ symbol, candles: count, delivered_up_to: iso(this.assembler.lastDeliveredTs) }, 'candles arrived after later batches went out (the symbol was stale); dropped');
+      }
+      if (batches.length > 0 && !this.warmupReported) {
+        this.warmupReported = true;
+        const { warmupEdge, historyEdge } = this.assembler;
+        this.log.info({ warmup_until: iso(warmupEdge), history_until: iso(historyEdge), warmup_batches: batches.filter((b) => b.warmup).length }, 'warm-up history ready; later candles are live');
+        if (warmupEdge !== null && historyEdge !== null && warmupEdge > historyEdge) {
+          this.log.warn({ resume_after: iso(warmupEdge), history_until: iso(historyEdge) }, 'the resume point is later than the exchange\'s newest candle; candles up to it are warm-up only');
+        }
+      }
+      for (const batch of batches) {
+        if (this.stopped) return;
+        if (!batch.warmup) this.lastTickAt = this.clock.now();
+        await this.onBatch(batch);
+      }
+    } catch (error) {
+      this.deliveryError = error;
+      this.stop();
+    }
+  }
+
+  private staleSymbols(now: number): string[] {
+    if (this.startedAt === null) return [];
+    const since = this.startedAt;
+    return this.states.filter((s) => s.candleAttempts.permanent !== null || now - (s.lastNewAt ?? since) >= this.staleMs).map((s) => s.symbol);
+  }
+
+  private reportStaleChanges(stale: readonly string[]): void {
+    for (const symbol of stale) {
+      if (this.staleReported.has(symbol)) continue;
+      const state = this.states.find((s) => s.symbol === symbol)!;
+      this.log.warn({ symbol, last_candle_at: iso(state.candles.cursor), stale_after_s: this.staleMs / 1_000 }, 'symbol is stale: no new closed candle');
+    }
+    for (const symbol of this.staleReported) if (!stale.includes(symbol)) this.log.info({ symbol }, 'symbol is fresh again');
+    this.staleReported = new Set(stale);
+  }
+
+  private logIntegrity(symbol: string, event: IntegrityEvent): void {
+    if (event.type === 'gap') this.log.warn({ symbol, from: iso(event.from), to: iso(event.to), missing_candles: event.missing }, 'gap in candles: the exchange has no candles in between');
+    else if (event.type === 'duplicate') this.log.warn({ symbol, ts: iso(event.ts) }, 'exchange returned a candle twice; the repeat is ignored');
+    else this.log.warn({ symbol, ts: iso(event.ts), after: iso(event.after) }, 'exchange returned a candle out of order; it is ignored');
+  }
+}
+
+function iso(ts: number | null): string | null {
+  return ts === null ? null : new Date(ts).toISOString();
+}
