@@ -11,12 +11,17 @@ import { ConfigError, EmergencyStopError, InstanceLockedError, OperationalError,
 import { deriveTradingState, TradingState } from '../model/trading-state.js';
 import type { WallClock } from '../ports/clock.js';
 import { SqliteLedger } from '../persistence/sqlite-ledger.js';
-import { isStorageUnavailable } from '../persistence/storage-errors.js';
 import { StatusPublisher } from '../monitoring/status-publisher.js';
 import { createLogger, type AppLogger } from './logger.js';
 import { ensureHomeFolders, homePaths, packageVersion, type HomePaths } from './paths.js';
 import { buildHeartbeat, buildStatus, type DaemonView } from './status-snapshot.js';
+import { ControlKind, controlKindOf } from '../control/control-files.js';
+import { ControlService } from '../control/control-service.js';
+import { ControlWatcher } from '../control/control-watcher.js';
+import { daemonControlActions } from './control-wiring.js';
 import { createMarketFeed } from './feed-factory.js';
+import { LedgerGuard } from './ledger-guard.js';
+import { attachProcessSignals } from './process-signals.js';
 import { TradeFiles } from './trade-files.js';
 import { buildTradingKernel } from './trading-kernel.js';
 
@@ -56,7 +61,7 @@ export async function runDaemon(options: RunOptions, env: NodeJS.ProcessEnv = pr
     throw new InstanceLockedError(`another paperlive${other ? ` (pid ${other})` : ''} is running with home ${paths.home}; stop it first or use another --home`);
   }
   const controlDir = path.resolve(paths.home, config.control_dir);
-  const emergencyFile = findControlFile(controlDir, 'EMERGENCY_STOP');
+  const emergencyFile = findEmergencyStop(controlDir);
   if (emergencyFile) {
     lock.release();
     throw new EmergencyStopError(
@@ -74,8 +79,10 @@ class Daemon {
   private readonly log: AppLogger;
   private readonly startedAt: number;
   private readonly errors: Array<{ time: string; message: string }> = [];
-  private stopRequest: ((reason: string) => void) | null = null;
-  private stopping = false;
+  private stopReason: ((reason: string) => void) | null = null;
+  private readonly stopped: Promise<string>;
+  private outcome: RunOutcome | null = null;
+  private crash: unknown = null;
   private finalState: TradingState | null = null;
   private lastCandleProcessedAt: number | null = null;
 
@@ -89,16 +96,28 @@ class Daemon {
   ) {
     this.log = createLogger(paths.logFile);
     this.startedAt = clock.now();
+    this.stopped = new Promise<string>((resolve) => {
+      this.stopReason = resolve;
+    });
   }
 
   async run(): Promise<RunOutcome> {
     fs.writeFileSync(this.paths.pidFile, `${process.pid}\n`);
+    const detach = attachProcessSignals(
+      (reason) => this.requestStop(reason, 'stopped'),
+      (error) => {
+        this.crash ??= error;
+        this.recordError(`uncaught: ${(error as Error)?.message ?? String(error)}`, error);
+        this.requestStop('uncaught error', 'stopped');
+      },
+    );
     try {
       return await this.trade();
     } catch (error) {
       this.log.fatal({ err: error }, `paperlive stopped: ${(error as Error).message}`);
       throw error;
     } finally {
+      detach();
       fs.rmSync(this.paths.pidFile, { force: true });
       this.log.flush();
     }
@@ -111,14 +130,23 @@ class Daemon {
       const repaired = repairTornTail(file);
       if (repaired) log.warn({ file, removed_bytes: repaired.removedBytes }, 'truncated a torn final line left by a crash');
     }
-
     const ledger = openLedger(paths.ledger);
     const tradeFiles = new TradeFiles(paths.allTrades, paths.tradesToday, ledger);
     const signalLog = new JsonlAppender(paths.signals);
-    const reconciled = tradeFiles.reconcile();
-    if (reconciled.appended > 0) log.warn({ appended: reconciled.appended }, 'all_trades.jsonl was behind the ledger; appended the missing trades');
-    if (reconciled.skippedLines.length > 0) log.warn({ lines: reconciled.skippedLines }, 'all_trades.jsonl has lines that do not parse; skipped them');
+    try {
+      const reconciled = tradeFiles.reconcile();
+      if (reconciled.appended > 0) log.warn({ appended: reconciled.appended }, 'all_trades.jsonl was behind the ledger; appended the missing trades');
+      if (reconciled.skippedLines.length > 0) log.warn({ lines: reconciled.skippedLines }, 'all_trades.jsonl has lines that do not parse; skipped them');
+      return await this.runWithBooks(ledger, tradeFiles, signalLog);
+    } finally {
+      tradeFiles.close();
+      signalLog.close();
+      ledger.close();
+    }
+  }
 
+  private async runWithBooks(ledger: SqliteLedger, tradeFiles: TradeFiles, signalLog: JsonlAppender): Promise<RunOutcome> {
+    const { paths, config, log } = this;
     const feed = await createMarketFeed({
       config,
       home: paths.home,
@@ -128,9 +156,16 @@ class Daemon {
       env: this.env,
     });
     log.info({ source: feed.source }, 'loading markets');
-    const markets = await feed.loadMarkets();
+    const markets = await Promise.race([feed.loadMarkets(), this.stopped.then(() => null)]);
+    if (markets === null) {
+      feed.stop();
+      log.info('stopped while loading markets');
+      return 'stopped';
+    }
+
     let publisher: StatusPublisher | null = null;
-    const { engine, broker, risk, flags, warmupCandles, gateDescription } = buildTradingKernel({
+    const changed = () => publisher?.changed();
+    const kernel = buildTradingKernel({
       config,
       env: this.env,
       ledger,
@@ -139,20 +174,39 @@ class Daemon {
       listener: {
         onSignal: (record: SignalRecord) => {
           signalLog.append({ ...record, market_time: new Date(record.market_time).toISOString(), logged_at: new Date(this.clock.now()).toISOString() });
-          publisher?.changed();
+          changed();
         },
         onTrade: (trade) => {
           tradeFiles.record(trade);
           log.info({ trade }, `closed ${trade.symbol} ${trade.exit_reason} net ${trade.net_pnl.toFixed(2)}`);
         },
-        onPositionChange: () => publisher?.changed(),
+        onPositionChange: changed,
         onStrategyError: (strategy, error) => this.recordError(`strategy ${strategy} failed: ${(error as Error).message}`, error),
       },
     });
-    log.info(gateDescription);
+    const { engine, broker, risk, flags } = kernel;
+    log.info(kernel.gateDescription);
     const restored = broker.openPositions();
+    if (engine.marketTime !== null) log.info({ resume_after: new Date(engine.marketTime).toISOString() }, 'resuming after the last market time the ledger recorded');
     if (restored.length > 0) log.info({ positions: restored.map((p) => ({ symbol: p.symbol, quantity: p.quantity, entry: p.entry })) }, 'restored open positions');
 
+    const control = new ControlService({
+      actions: daemonControlActions({
+        engine,
+        flags,
+        risk,
+        ledger,
+        log,
+        changed,
+        flush: () => publisher?.flush(),
+        stop: (reason, outcome) => this.requestStop(reason, outcome),
+      }),
+      recordEvent: (row) => ledger.insertControlEvent(row),
+      logger: log,
+      clock: this.clock,
+      maxMultiplier: config.risk.max_multiplier,
+      changed,
+    });
     const view: DaemonView = {
       config,
       clock: this.clock,
@@ -164,7 +218,9 @@ class Daemon {
       flags,
       feed,
       errors: this.errors,
-      tradingState: () => this.finalState ?? deriveTradingState({ emergencyStopped: false, stopped: false, halted: flags.halted || flags.persistenceFailure, paused: flags.paused }),
+      control: () => control.statusView(),
+      tradingState: () =>
+        this.finalState ?? deriveTradingState({ emergencyStopped: flags.emergencyStop, stopped: false, halted: flags.halted || flags.persistenceFailure, paused: flags.paused }),
       lastCandleProcessedAt: () => this.lastCandleProcessedAt,
     };
     publisher = new StatusPublisher({
@@ -176,106 +232,60 @@ class Daemon {
       buildHeartbeat: () => buildHeartbeat(view, 'alive'),
       onWriteError: (error) => log.error({ err: error }, 'could not write status or heartbeat'),
     });
+    // Control files first: a PAUSE present at start must be in the very first status.json.
+    const watcher = new ControlWatcher({ dir: this.controlDir, logger: log, onSignal: (signal) => control.handle(signal) });
+    await watcher.start();
     publisher.start();
 
-    const stopped = new Promise<string>((resolve) => {
-      this.stopRequest = resolve;
-    });
-    const detachSignals = this.attachStopSignals();
+    const guard = new LedgerGuard(flags, () => engine.persistMarketTime(), log, (message, error) => this.recordError(message, error), changed, paths.ledger);
+    const checkpointTimer = setInterval(() => guard.run(() => engine.persistMarketTime()), 1_000);
     let canTrade = engine.blockers().length === 0;
     let feedHealthy = feed.health().healthy;
-    const persist = (what: () => void): boolean => {
-      try {
-        what();
-        if (flags.persistenceFailure) {
-          engine.persistMarketTime(); // a real write: only that proves the ledger is back
-          flags.persistenceFailure = false;
-          log.warn('the ledger accepts writes again; trading resumes');
-          publisher?.changed();
-        }
-        return true;
-      } catch (error) {
-        if (!isStorageUnavailable(error)) throw error;
-        if (!flags.persistenceFailure) {
-          flags.persistenceFailure = true;
-          this.recordError(`the ledger ${paths.ledger} refused a write (${(error as Error).message}); trading is halted until it accepts writes again`, error);
-          publisher?.changed();
-        }
-        return false;
-      }
-    };
-    const marketTimeTimer = setInterval(() => persist(() => engine.persistMarketTime()), 1_000);
-    if (engine.marketTime !== null) log.info({ resume_after: new Date(engine.marketTime).toISOString() }, 'resuming after the last market time the ledger recorded');
-    let crash: unknown = null;
+    const running = feed.run({ after: engine.marketTime, warmupCandles: kernel.warmupCandles + 5 }, (batch) => {
+      if (this.outcome !== null || !guard.run(() => engine.processBatch(batch)) || batch.warmup) return;
+      this.lastCandleProcessedAt = this.clock.now();
+      tradeFiles.rollTo(utcDay(batch.ts));
+      const nowCanTrade = engine.blockers().length === 0;
+      const nowHealthy = feed.health().healthy;
+      if (nowCanTrade !== canTrade || nowHealthy !== feedHealthy) changed();
+      canTrade = nowCanTrade;
+      feedHealthy = nowHealthy;
+    });
     try {
-      const running = feed.run({ after: engine.marketTime, warmupCandles: warmupCandles + 5 }, (batch) => {
-        if (!persist(() => engine.processBatch(batch))) return;
-        if (batch.warmup) return;
-        this.lastCandleProcessedAt = this.clock.now();
-        tradeFiles.rollTo(utcDay(batch.ts));
-        const nowCanTrade = engine.blockers().length === 0;
-        const nowHealthy = feed.health().healthy;
-        if (nowCanTrade !== canTrade || nowHealthy !== feedHealthy) publisher?.changed();
-        canTrade = nowCanTrade;
-        feedHealthy = nowHealthy;
-      });
-      const first = await Promise.race([running.then(() => 'feed_ended'), stopped]);
-      if (first === 'feed_ended') {
-        log.info({ market_time: engine.marketTime === null ? null : new Date(engine.marketTime).toISOString() }, 'replay data ended');
-        publisher.changed();
-        if (!this.options.exitAtEnd) await stopped;
-      } else {
-        log.info({ reason: first }, 'stopping');
-        feed.stop();
-        await running;
+      let reason = await Promise.race([running.then(() => null), this.stopped]);
+      if (reason === null) {
+        log.info({ market_time: engine.marketTime === null ? null : new Date(engine.marketTime).toISOString() }, 'the replay data ended; the feed is unhealthy from here on');
+        changed();
+        reason = this.options.exitAtEnd ? 'end of data (--exit-at-end)' : await this.stopped;
       }
+      log.info({ reason }, 'stopping');
     } catch (error) {
-      crash = error;
+      this.crash ??= error;
+      this.recordError(`crashed: ${(error as Error).message}`, error);
     } finally {
-      clearInterval(marketTimeTimer);
-      detachSignals();
+      clearInterval(checkpointTimer);
+      feed.stop();
+      await running.catch((error: unknown) => {
+        this.crash ??= error;
+      });
+      await watcher.close();
     }
-    feed.stop();
-    engine.persistMarketTime();
-    this.finalState = TradingState.STOPPED;
-    if (crash) this.recordError(`crashed: ${(crash as Error).message}`, crash);
+
+    const outcome = this.outcome ?? 'stopped';
+    this.finalState = outcome === 'emergency_stopped' ? TradingState.EMERGENCY_STOPPED : TradingState.STOPPED;
+    guard.run(() => engine.persistMarketTime());
     publisher.close({ ...buildStatus(view), is_alive: false }, buildHeartbeat(view, 'stopped'));
-    tradeFiles.close();
-    signalLog.close();
-    ledger.close();
-    log.info({ open_positions: broker.openPositions().length, crashed: crash !== null }, crash ? 'paperlive stopped after a crash' : 'paperlive stopped cleanly');
-    if (crash) throw crash;
-    return 'stopped';
+    const summary = { open_positions: broker.openPositions().length, trading_state: this.finalState, crashed: this.crash !== null };
+    log.info(summary, this.crash ? 'paperlive stopped after a crash' : outcome === 'emergency_stopped' ? 'paperlive emergency-stopped' : 'paperlive stopped cleanly');
+    if (this.crash) throw this.crash;
+    return outcome;
   }
 
-  private attachStopSignals(): () => void {
-    const onSignal = (signal: string) => () => this.requestStop(signal);
-    const handlers: Array<[string, () => void]> = ['SIGINT', 'SIGTERM', 'SIGBREAK', 'SIGHUP'].map((s) => [s, onSignal(s)]);
-    for (const [signal, handler] of handlers) process.on(signal, handler);
-    const onMessage = (message: unknown) => {
-      if (message === 'shutdown' || (message as { type?: string })?.type === 'shutdown') this.requestStop('pm2 shutdown message');
-    };
-    process.on('message', onMessage);
-    const onUncaught = (error: unknown) => {
-      this.recordError(`uncaught: ${(error as Error)?.message ?? String(error)}`, error);
-      this.requestStop('uncaught error');
-      process.exitCode = 1;
-    };
-    process.on('uncaughtException', onUncaught);
-    process.on('unhandledRejection', onUncaught);
-    return () => {
-      for (const [signal, handler] of handlers) process.off(signal, handler);
-      process.off('message', onMessage);
-      process.off('uncaughtException', onUncaught);
-      process.off('unhandledRejection', onUncaught);
-    };
-  }
-
-  private requestStop(reason: string): void {
-    if (this.stopping) return;
-    this.stopping = true;
+  private requestStop(reason: string, outcome: RunOutcome): void {
+    if (this.outcome !== null) return;
+    this.outcome = outcome;
     this.log.info({ reason }, 'stop requested');
-    this.stopRequest?.(reason);
+    this.stopReason?.(reason);
   }
 
   private recordError(message: string, error: unknown): void {
@@ -293,15 +303,14 @@ function openLedger(file: string): SqliteLedger {
   }
 }
 
-/** A control file by name, case-insensitive, with or without `.txt` (SPEC §3). */
-export function findControlFile(dir: string, ...names: string[]): string | null {
+/** The EMERGENCY_STOP latch file in the control folder, by the same name rules as the watcher. */
+function findEmergencyStop(dir: string): string | null {
   let entries: string[];
   try {
     entries = fs.readdirSync(dir);
   } catch {
     return null;
   }
-  const wanted = new Set(names.flatMap((n) => [n.toLowerCase(), `${n.toLowerCase()}.txt`]));
-  const hit = entries.find((entry) => wanted.has(entry.toLowerCase()));
+  const hit = entries.find((entry) => controlKindOf(entry) === ControlKind.EMERGENCY_STOP);
   return hit ? path.join(dir, hit) : null;
 }

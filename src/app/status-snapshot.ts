@@ -19,7 +19,7 @@ export interface DaemonView {
   readonly flags: ControlFlags;
   readonly feed: MarketFeed;
   readonly errors: ReadonlyArray<{ time: string; message: string }>;
-  readonly control?: { last_applied: ControlOutcome | null; last_rejected: ControlOutcome | null };
+  readonly control?: () => { last_applied: ControlOutcome | null; last_rejected: ControlOutcome | null };
   readonly shadow?: () => { decisions_session: number; decisions_total: number; last_decision_at: string | null };
   readonly capitalPreservation?: () => string;
   tradingState(): State;
@@ -111,7 +111,7 @@ export function buildStatus(view: DaemonView): StatusDocument {
       : null,
     strategies: { champion: config.strategies.champion, challengers: [...config.strategies.challengers] },
     shadow,
-    control: view.control ?? { last_applied: null, last_rejected: null },
+    control: view.control?.() ?? { last_applied: null, last_rejected: null },
     errors: [...view.errors],
   };
 }

@@ -3,6 +3,9 @@ import { UsageError } from '../model/errors.js';
 
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
 
+const NEGATIVE = /^-\d|^-\.\d/;
+const NEGATIVE_MARK = '\u0000';
+
 /** Options every command takes. */
 export const COMMON_OPTIONS = {
   home: { type: 'string' },
@@ -19,15 +22,18 @@ export function parseCommandArgs<T extends OptionSpec>(command: string, argv: re
     const token = argv[i]!;
     const next = argv[i + 1];
     const name = token.startsWith('--') ? token.slice(2) : null;
-    if (name && !name.includes('=') && options[name]?.type === 'string' && next !== undefined && /^-\d|^-\.\d/.test(next)) {
+    if (name && !name.includes('=') && options[name]?.type === 'string' && next !== undefined && NEGATIVE.test(next)) {
       joined.push(`${token}=${next}`);
       i++;
+    } else if (NEGATIVE.test(token)) {
+      joined.push(`${NEGATIVE_MARK}${token}`); // a value such as `risk -1`, not a flag
     } else {
       joined.push(token);
     }
   }
   try {
     const parsed = parseArgs({ args: joined, options, allowPositionals: allowPositionals > 0, strict: true });
+    parsed.positionals = parsed.positionals.map((p) => (p.startsWith(NEGATIVE_MARK) ? p.slice(NEGATIVE_MARK.length) : p));
     if (parsed.positionals.length > allowPositionals) throw new UsageError(`paperlive ${command}: unexpected argument "${parsed.positionals[allowPositionals]}"`);
     return parsed;
   } catch (error) {

@@ -8,7 +8,9 @@ Commands:
   status    summary of status.json and heartbeat age
   perf      performance metrics of the paper account or of a trade log
   trades    closed trades
-  backtest  the same engine over recorded candles, as fast as possible`;
+  backtest  the same engine over recorded candles, as fast as possible
+  pause | resume | flatten | shutdown | emergency-stop | risk VALUE
+            write the control file and wait until status.json confirms it`;
 
 type Command = (argv: readonly string[]) => Promise<number>;
 
@@ -19,6 +21,12 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   perf: async () => (await import('./commands/perf.js')).perfCommand,
   trades: async () => (await import('./commands/trades.js')).tradesCommand,
   backtest: async () => (await import('./commands/backtest.js')).backtestCommand,
+  pause: async () => (await import('./commands/control.js')).controlCommand('pause'),
+  resume: async () => (await import('./commands/control.js')).controlCommand('resume'),
+  flatten: async () => (await import('./commands/control.js')).controlCommand('flatten'),
+  shutdown: async () => (await import('./commands/control.js')).controlCommand('shutdown'),
+  'emergency-stop': async () => (await import('./commands/control.js')).controlCommand('emergency-stop'),
+  risk: async () => (await import('./commands/control.js')).controlCommand('risk'),
 };
 
 /** The only place where errors become exit codes. */
