@@ -124,7 +124,7 @@ class Daemon {
   }
 
   private async trade(): Promise<RunOutcome> {
-    const { paths, config, log } = this;
+    const { paths, log } = this;
     log.info({ home: paths.home, version: packageVersion(), node: process.version }, 'paperlive starting');
     for (const file of [paths.allTrades, paths.signals, paths.shadowDecisions]) {
       const repaired = repairTornTail(file);
