@@ -41,6 +41,11 @@ export class SqliteLedger implements Ledger {
     };
   }
 
+  /** The connection, for other repositories of this folder that share the file and its transactions. */
+  get database(): Database.Database {
+    return this.db;
+  }
+
   transaction<T>(fn: () => T): T {
     return this.db.transaction(fn).immediate();
   }
