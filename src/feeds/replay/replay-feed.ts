@@ -82,7 +82,7 @@ export class ReplayFeed implements MarketFeed {
     let pace: { wall: number; market: number } | null = null;
     let sliceStart = clock.now();
     while (!this.stopped) {
-      if (index >= timeline.length || timeline[index]! > to) {
+      if (index >= timeline.length || timeline[index]! >= to) {
         if (!this.options.loop) break;
         shift += span;
         index = 0;
