@@ -7,6 +7,7 @@ import { MIGRATIONS } from './migrations.js';
 export class SqliteLedger implements Ledger {
   private readonly db: Database.Database;
   private readonly stmts;
+  private readonly runInTransaction: Database.Transaction<(fn: () => unknown) => unknown>;
 
   /** `durable: false` (backtests) keeps the same books without waiting for the disk. */
   constructor(file: string, options: { durable?: boolean } = {}) {
@@ -18,6 +19,7 @@ export class SqliteLedger implements Ledger {
     this.db.pragma('busy_timeout = 250');
     migrate(this.db);
     const db = this.db;
+    this.runInTransaction = db.transaction((fn: () => unknown) => fn());
     this.stmts = {
       insertOrder: db.prepare(
         `INSERT INTO orders (id, symbol, side, quantity, reserved, created_at, strategy, reason, position_id, plan, status)
@@ -47,7 +49,9 @@ export class SqliteLedger implements Ledger {
   }
 
   transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn).immediate();
+    // One wrapper built once: better-sqlite3 compiles a new one per db.transaction() call.
+    // Nested calls become savepoints, so a caller's transaction may contain the broker's.
+    return this.runInTransaction.immediate(fn) as T;
   }
 
   insertOrder(order: PendingOrder): void {
