@@ -36,11 +36,11 @@ describe('paperlive backtest', () => {
   });
 
   it.each([
-    ['no --data', [], 2, '--data DIR is required'],
-    ['an unknown strategy', ['--data', REPLAY_DATA, '--strategy', 'moon'], 2, '"moon" is not a strategy'],
-    ['a folder without the files', ['--data', path.join(REPLAY_DATA, '..', 'markets')], 78, 'BINANCE_BTC-USDT_1m.csv'],
-    ['a bad date', ['--data', REPLAY_DATA, '--from', 'soon'], 2, '--from "soon"'],
-  ])('when given %s then it exits %i with one sentence', async (_what, args, code, text) => {
+    ['no --data', 2, [], '--data DIR is required'],
+    ['an unknown strategy', 2, ['--data', REPLAY_DATA, '--strategy', 'moon'], '"moon" is not a strategy'],
+    ['a folder without the files', 78, ['--data', path.join(REPLAY_DATA, '..', 'markets')], 'BINANCE_BTC-USDT_1m.csv'],
+    ['a bad date', 2, ['--data', REPLAY_DATA, '--from', 'soon'], '--from "soon"'],
+  ])('when given %s then it exits %i with one sentence', async (_what, code, args, text) => {
     const result = await cli(['backtest', '--home', tempHome(), ...args]);
     expect(result.exitCode).toBe(code);
     expect(result.stderr).toContain(text);

@@ -38,11 +38,11 @@ describe('paperlive perf and trades', () => {
   });
 
   it.each([
-    ['a missing file', ['--trades', '/no/such/trades.jsonl', '--starting-balance', '100'], 2, 'cannot be read'],
-    ['a folder', ['--trades', '/tmp', '--starting-balance', '100'], 2, 'is not a file'],
-    ['no starting balance', ['--trades', '/tmp/x.jsonl'], 2, '--starting-balance'],
-    ['a negative starting balance', ['--trades', '/tmp/x.jsonl', '--starting-balance', '-5'], 2, '"-5" is not a positive amount'],
-  ])('when perf gets %s then it exits %i with one sentence', async (_what, args, code, text) => {
+    ['a missing file', 2, ['--trades', '/no/such/trades.jsonl', '--starting-balance', '100'], 'cannot be read'],
+    ['a folder', 2, ['--trades', '/tmp', '--starting-balance', '100'], 'is not a file'],
+    ['no starting balance', 2, ['--trades', '/tmp/x.jsonl'], '--starting-balance'],
+    ['a negative starting balance', 2, ['--trades', '/tmp/x.jsonl', '--starting-balance', '-5'], '"-5" is not a positive amount'],
+  ])('when perf gets %s then it exits %i with one sentence', async (_what, code, args, text) => {
     const result = await cli(['perf', ...args]);
     expect(result.exitCode).toBe(code);
     expect(result.stderr).toContain(text);
