@@ -21,6 +21,8 @@ import { ControlWatcher } from '../control/control-watcher.js';
 import { daemonControlActions } from './control-wiring.js';
 import { createMarketFeed } from './feed-factory.js';
 import { LedgerGuard } from './ledger-guard.js';
+import { BookCache, isLiveFeed, LiveMarketLoop } from './live-market.js';
+import { timeframeToMs } from '../model/candle.js';
 import { attachProcessSignals } from './process-signals.js';
 import { TradeFiles } from './trade-files.js';
 import { buildTradingKernel } from './trading-kernel.js';
@@ -165,9 +167,11 @@ class Daemon {
 
     let publisher: StatusPublisher | null = null;
     const changed = () => publisher?.changed();
+    const books = isLiveFeed(feed) ? new BookCache(feed, () => this.clock.now(), log) : undefined;
     const kernel = buildTradingKernel({
       config,
       env: this.env,
+      book: books,
       ledger,
       markets,
       feed: { isHealthy: () => feed.health().healthy, isStale: (symbol) => feed.health().staleSymbols.includes(symbol) },
@@ -239,6 +243,8 @@ class Daemon {
 
     const guard = new LedgerGuard(flags, () => engine.persistMarketTime(), log, (message, error) => this.recordError(message, error), changed, paths.ledger);
     const checkpointTimer = setInterval(() => guard.run(() => engine.persistMarketTime()), 1_000);
+    const live = books && isLiveFeed(feed) ? new LiveMarketLoop(feed, books, engine, broker, timeframeToMs(config.feed.timeframe), (work) => guard.run(work)) : null;
+    live?.start();
     let canTrade = engine.blockers().length === 0;
     let feedHealthy = feed.health().healthy;
     const running = feed.run({ after: engine.marketTime, warmupCandles: kernel.warmupCandles + 5 }, (batch) => {
@@ -264,6 +270,7 @@ class Daemon {
       this.recordError(`crashed: ${(error as Error).message}`, error);
     } finally {
       clearInterval(checkpointTimer);
+      live?.stop();
       feed.stop();
       await running.catch((error: unknown) => {
         this.crash ??= error;

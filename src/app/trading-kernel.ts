@@ -3,6 +3,7 @@ import type { Config } from '../config/schema.js';
 import { Engine, type ControlFlags, type EngineListener, type FeedView } from '../engine/engine.js';
 import { timeframeToMs } from '../model/candle.js';
 import type { MarketSpec } from '../model/market.js';
+import type { BookSource } from '../ports/book-source.js';
 import type { Ledger } from '../ports/ledger.js';
 import type { RiskSettings } from '../risk/risk-settings.js';
 import { applyTurnoverOverrides } from '../risk/turnover-overrides.js';
@@ -32,12 +33,14 @@ export function buildTradingKernel(args: {
   listener: EngineListener;
   championOverride?: string;
   env?: Readonly<Record<string, string | undefined>>;
+  /** Live only: order books for market orders to walk. */
+  book?: BookSource;
 }): TradingKernel {
   const { config, ledger, markets, feed, listener } = args;
   const gate = applyTurnoverOverrides(config.gate, args.env ?? {});
   const championId = args.championOverride ?? config.strategies.champion;
   const champion = createStrategy(championId, config.strategies.params[championId] ?? {});
-  const broker = new PaperBroker({ ledger, markets, slippageBps: config.execution.slippage_bps, startingBalance: config.account.starting_balance });
+  const broker = new PaperBroker({ ledger, markets, slippageBps: config.execution.slippage_bps, startingBalance: config.account.starting_balance, book: args.book });
   const risk: RiskSettings = {
     risk_multiplier: 1,
     risk_per_trade_pct: config.risk.risk_per_trade_pct,

@@ -230,7 +230,26 @@ export class PaperBroker {
     return events;
   }
 
-  /** Sets the last traded price without evaluating stops (a live mark between candles). */
+  /**
+   * A live mark between candles: stops and targets act on it at once. A stop crossed by the
+   * mark is a market sell now (the live book, else the mark moved by slippage); a target is a
+   * resting limit, filled at its price once the mark trades through it.
+   */
+  onMark(symbol: string, price: number, at: number): BrokerEvent[] {
+    assertPrice(price, `mark of ${symbol}`);
+    const position = this.positions.get(symbol);
+    if (!position) return [];
+    const trigger = exitInsideCandle({ open: price, high: price, low: price }, position.stop, position.trailingStop, position.target);
+    if (trigger) {
+      const fill = trigger.market ? this.sellNow(position, price) : { price: trigger.price, reference: trigger.price };
+      return [this.close(position, fill, trigger.kind, at, null)];
+    }
+    position.mark = price;
+    const moved = this.advanceTrailing(position, price);
+    return moved ? [{ kind: 'stop_moved', position: moved }] : [];
+  }
+
+  /** Sets the last traded price without evaluating stops. */
   mark(symbol: string, price: number): void {
     assertPrice(price, `mark of ${symbol}`);
     const position = this.positions.get(symbol);

@@ -119,6 +119,11 @@ export class Engine {
     if (changed) this.persistMarketTime();
   }
 
+  /** A live price between candles (ccxt ticker): stops, targets and trailing act on it. */
+  onMark(symbol: string, price: number, at: number): void {
+    if (this.applyBrokerEvents(this.options.broker.onMark(symbol, price, at))) this.persistMarketTime();
+  }
+
   /** Closes every position now (FLATTEN, EMERGENCY_STOP, CRISIS). */
   flatten(reason: ExitReason): TradeRecord[] {
     const at = this.marketTimeMs === null ? 0 : this.marketTimeMs + this.options.timeframeMs;
