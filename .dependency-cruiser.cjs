@@ -24,8 +24,17 @@ module.exports = {
     layer('persistence', ['model', 'ports']),
     layer('monitoring', ['model', 'ports', 'io']),
     layer('reports', ['model', 'ports']),
+    layer('shadow', ['model', 'ports', 'strategies', 'risk', 'io']),
     layer('config', ['model', 'strategies']),
-    layer('cli', ['app', 'model', 'io', 'monitoring', 'reports', 'config', 'persistence', 'strategies']),
+    layer('readiness', ['model', 'ports', 'io', 'risk']),
+    layer('cli', ['app', 'model', 'io', 'monitoring', 'reports', 'config', 'persistence', 'strategies', 'readiness']),
+    {
+      // SPEC §7: challengers and advisors have no path to the broker, directly or through any other module.
+      name: 'shadow-never-reaches-broker',
+      severity: 'error',
+      from: { path: '^src/shadow/' },
+      to: { path: '^src/broker/', reachable: true },
+    },
     {
       name: 'ccxt-only-in-feeds-ccxt',
       severity: 'error',

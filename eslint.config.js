@@ -19,7 +19,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/model/**', 'src/strategies/**', 'src/risk/**', 'src/broker/**', 'src/engine/**', 'src/reports/**'],
+    files: ['src/model/**', 'src/strategies/**', 'src/risk/**', 'src/broker/**', 'src/engine/**', 'src/reports/**', 'src/shadow/**'],
     rules: {
       'no-restricted-syntax': ['error', { selector: 'TSEnumDeclaration', message: 'Use an `as const` object instead of an enum.' }, ...AMBIENT_TIME],
     },

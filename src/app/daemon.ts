@@ -21,6 +21,7 @@ import { ControlWatcher } from '../control/control-watcher.js';
 import { daemonControlActions } from './control-wiring.js';
 import { createMarketFeed } from './feed-factory.js';
 import { LedgerGuard } from './ledger-guard.js';
+import { buildShadowSide, type ShadowSide } from './shadow-wiring.js';
 import { BookCache, isLiveFeed, LiveMarketLoop } from './live-market.js';
 import { timeframeToMs } from '../model/candle.js';
 import { attachProcessSignals } from './process-signals.js';
@@ -168,6 +169,7 @@ class Daemon {
     let publisher: StatusPublisher | null = null;
     const changed = () => publisher?.changed();
     const books = isLiveFeed(feed) ? new BookCache(feed, () => this.clock.now(), log) : undefined;
+    let shadow: ShadowSide | null = null;
     const kernel = buildTradingKernel({
       config,
       env: this.env,
@@ -178,6 +180,7 @@ class Daemon {
       listener: {
         onSignal: (record: SignalRecord) => {
           signalLog.append({ ...record, market_time: new Date(record.market_time).toISOString(), logged_at: new Date(this.clock.now()).toISOString() });
+          shadow?.runner.recordChampion(record);
           changed();
         },
         onTrade: (trade) => {
@@ -190,6 +193,8 @@ class Daemon {
     });
     const { engine, broker, risk, flags } = kernel;
     log.info(kernel.gateDescription);
+    shadow = buildShadowSide({ config, paths, ledger, engine, risk, markets, feed, clock: this.clock, log, onError: (message, error) => this.recordError(message, error) });
+    const shadowSide = shadow;
     const restored = broker.openPositions();
     if (engine.marketTime !== null) log.info({ resume_after: new Date(engine.marketTime).toISOString() }, 'resuming after the last market time the ledger recorded');
     if (restored.length > 0) log.info({ positions: restored.map((p) => ({ symbol: p.symbol, quantity: p.quantity, entry: p.entry })) }, 'restored open positions');
@@ -223,6 +228,7 @@ class Daemon {
       feed,
       errors: this.errors,
       control: () => control.statusView(),
+      shadow: () => shadowSide.runner.counters(),
       tradingState: () =>
         this.finalState ?? deriveTradingState({ emergencyStopped: flags.emergencyStop, stopped: false, halted: flags.halted || flags.persistenceFailure, paused: flags.paused }),
       lastCandleProcessedAt: () => this.lastCandleProcessedAt,
@@ -242,13 +248,21 @@ class Daemon {
     publisher.start();
 
     const guard = new LedgerGuard(flags, () => engine.persistMarketTime(), log, (message, error) => this.recordError(message, error), changed, paths.ledger);
-    const checkpointTimer = setInterval(() => guard.run(() => engine.persistMarketTime()), 1_000);
+    const checkpoint = () =>
+      ledger.transaction(() => {
+        engine.persistMarketTime();
+        shadowSide.runner.checkpoint();
+      });
+    const checkpointTimer = setInterval(() => guard.run(checkpoint), 1_000);
     const live = books && isLiveFeed(feed) ? new LiveMarketLoop(feed, books, engine, broker, timeframeToMs(config.feed.timeframe), (work) => guard.run(work)) : null;
     live?.start();
     let canTrade = engine.blockers().length === 0;
     let feedHealthy = feed.health().healthy;
-    const running = feed.run({ after: engine.marketTime, warmupCandles: kernel.warmupCandles + 5 }, (batch) => {
-      if (this.outcome !== null || !guard.run(() => engine.processBatch(batch)) || batch.warmup) return;
+    const warmupCandles = Math.max(kernel.warmupCandles, shadowSide.runner.warmupCandles) + 5;
+    const running = feed.run({ after: engine.marketTime, warmupCandles }, (batch) => {
+      if (this.outcome !== null || !guard.run(() => engine.processBatch(batch))) return;
+      shadowSide.onBatch(batch);
+      if (batch.warmup) return;
       this.lastCandleProcessedAt = this.clock.now();
       tradeFiles.rollTo(utcDay(batch.ts));
       const nowCanTrade = engine.blockers().length === 0;
@@ -280,7 +294,8 @@ class Daemon {
 
     const outcome = this.outcome ?? 'stopped';
     this.finalState = outcome === 'emergency_stopped' ? TradingState.EMERGENCY_STOPPED : TradingState.STOPPED;
-    guard.run(() => engine.persistMarketTime());
+    guard.run(checkpoint);
+    shadowSide.close();
     publisher.close({ ...buildStatus(view), is_alive: false }, buildHeartbeat(view, 'stopped'));
     const summary = { open_positions: broker.openPositions().length, trading_state: this.finalState, crashed: this.crash !== null };
     log.info(summary, this.crash ? 'paperlive stopped after a crash' : outcome === 'emergency_stopped' ? 'paperlive emergency-stopped' : 'paperlive stopped cleanly');

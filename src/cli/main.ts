@@ -10,7 +10,10 @@ Commands:
   trades    closed trades
   backtest  the same engine over recorded candles, as fast as possible
   pause | resume | flatten | shutdown | emergency-stop | risk VALUE
-            write the control file and wait until status.json confirms it`;
+            write the control file and wait until status.json confirms it
+  monitor   drift monitoring: --status | --check-drift --strategy ID | --log --strategy ID --date D --daily-return R
+  production  champion/challenger: --set-champion | --add-challenger | --remove-challenger | --list-challengers | --evaluate | --promote ID [--yes]
+  trigger-reevolution  re-optimise the champion's parameters; the best become challengers`;
 
 type Command = (argv: readonly string[]) => Promise<number>;
 
@@ -27,6 +30,9 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   shutdown: async () => (await import('./commands/control.js')).controlCommand('shutdown'),
   'emergency-stop': async () => (await import('./commands/control.js')).controlCommand('emergency-stop'),
   risk: async () => (await import('./commands/control.js')).controlCommand('risk'),
+  monitor: async () => (await import('./commands/monitor.js')).monitorCommand,
+  production: async () => (await import('./commands/production.js')).productionCommand,
+  'trigger-reevolution': async () => (await import('./commands/trigger-reevolution.js')).triggerReevolutionCommand,
 };
 
 /** The only place where errors become exit codes. */

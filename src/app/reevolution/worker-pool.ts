@@ -25,7 +25,8 @@ export async function runPool<T, R>(tasks: readonly T[], options: PoolOptions<T,
     }
     return { results, threads: 0 };
   }
-  const workers = Array.from({ length: threads }, () => new Worker(options.workerScript));
+  const execArgv = workerExecArgv(process.execArgv);
+  const workers = Array.from({ length: threads }, () => new Worker(options.workerScript, { execArgv }));
   let next = 0;
   try {
     await new Promise<void>((resolve, reject) => {
@@ -56,4 +57,18 @@ export async function runPool<T, R>(tasks: readonly T[], options: PoolOptions<T,
     await Promise.all(workers.map((w) => w.terminate()));
   }
   return { results, threads };
+}
+
+/**
+ * The parent's Node flags minus those that describe its own entry point (`-e CODE`,
+ * `--input-type`), which a worker started from a file refuses.
+ */
+function workerExecArgv(parent: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < parent.length; i++) {
+    const arg = parent[i]!;
+    if (arg === '-e' || arg === '--eval' || arg === '-p' || arg === '--print' || arg === '--input-type') i++;
+    else if (!arg.startsWith('--input-type=') && !arg.startsWith('--eval=') && !arg.startsWith('--print=')) out.push(arg);
+  }
+  return out;
 }
