@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { CommandResultError, ConfigError, EmergencyStopError, InstanceLockedError, UsageError } from '../model/errors.js';
+import { CommandResultError, ConfigError, EmergencyStopError, InstanceLockedError, OperationalError, UsageError } from '../model/errors.js';
 
 const USAGE = `Usage: paperlive <command> [options]   (paperlive <command> --help for more)
 
@@ -76,7 +76,9 @@ main(process.argv.slice(2)).then(
     const code = exitCodeFor(error);
     const message = error instanceof Error ? error.message : String(error);
     const sentence = message.startsWith('paperlive') ? message : `paperlive: ${message}`;
-    if (message) console.error(code === 1 && error instanceof Error && error.stack ? error.stack : sentence);
+    // A crash (an error nobody typed) gets its stack; an answer gets one sentence.
+    const expected = error instanceof CommandResultError || error instanceof UsageError || error instanceof ConfigError || error instanceof InstanceLockedError || error instanceof EmergencyStopError || error instanceof OperationalError;
+    if (message) console.error(!expected && error instanceof Error && error.stack ? error.stack : sentence);
     process.exitCode = code;
   },
 );
