@@ -21,6 +21,10 @@ import { ControlWatcher } from '../control/control-watcher.js';
 import { daemonControlActions } from './control-wiring.js';
 import { createMarketFeed } from './feed-factory.js';
 import { LedgerGuard } from './ledger-guard.js';
+import { SafetySide } from './safety-wiring.js';
+import { startHttpServer } from './http-server.js';
+import { activateKillSwitch } from '../readiness/kill-switch.js';
+import { liveModeSettings, liveModeStartupCheck } from '../readiness/live-mode.js';
 import { buildShadowSide, type ShadowSide } from './shadow-wiring.js';
 import { BookCache, isLiveFeed, LiveMarketLoop } from './live-market.js';
 import { timeframeToMs } from '../model/candle.js';
@@ -170,10 +174,12 @@ class Daemon {
     const changed = () => publisher?.changed();
     const books = isLiveFeed(feed) ? new BookCache(feed, () => this.clock.now(), log) : undefined;
     let shadow: ShadowSide | null = null;
+    let safetyRef: SafetySide | null = null;
     const kernel = buildTradingKernel({
       config,
       env: this.env,
       book: books,
+      riskFactor: () => (safetyRef as SafetySide | null)?.preservation.riskFactor ?? 1,
       ledger,
       markets,
       feed: { isHealthy: () => feed.health().healthy, isStale: (symbol) => feed.health().staleSymbols.includes(symbol) },
@@ -195,6 +201,8 @@ class Daemon {
     log.info(kernel.gateDescription);
     shadow = buildShadowSide({ config, paths, ledger, engine, risk, markets, feed, clock: this.clock, log, onError: (message, error) => this.recordError(message, error) });
     const shadowSide = shadow;
+    const safety = new SafetySide({ paths, ledger, engine, broker, flags, env: this.env, now: () => this.clock.now(), log, onError: (m, e) => this.recordError(m, e), changed });
+    safetyRef = safety;
     const restored = broker.openPositions();
     if (engine.marketTime !== null) log.info({ resume_after: new Date(engine.marketTime).toISOString() }, 'resuming after the last market time the ledger recorded');
     if (restored.length > 0) log.info({ positions: restored.map((p) => ({ symbol: p.symbol, quantity: p.quantity, entry: p.entry })) }, 'restored open positions');
@@ -229,8 +237,10 @@ class Daemon {
       errors: this.errors,
       control: () => control.statusView(),
       shadow: () => shadowSide.runner.counters(),
+      capitalPreservation: () => safety.preservation.level,
+      killSwitch: () => safety.killSwitchActive,
       tradingState: () =>
-        this.finalState ?? deriveTradingState({ emergencyStopped: flags.emergencyStop, stopped: false, halted: flags.halted || flags.persistenceFailure, paused: flags.paused }),
+        this.finalState ?? deriveTradingState({ emergencyStopped: flags.emergencyStop, stopped: false, halted: flags.halted || flags.persistenceFailure || safety.halts, paused: flags.paused }),
       lastCandleProcessedAt: () => this.lastCandleProcessedAt,
     };
     publisher = new StatusPublisher({
@@ -246,14 +256,30 @@ class Daemon {
     const watcher = new ControlWatcher({ dir: this.controlDir, logger: log, onSignal: (signal) => control.handle(signal) });
     await watcher.start();
     publisher.start();
+    this.liveModeCheck(safety);
+    const http = config.http.enabled
+      ? await startHttpServer({
+          host: config.http.host,
+          port: config.http.port,
+          logger: log,
+          readiness: () => safety.readiness(),
+          status: () => buildStatus(view),
+          live: () => ({ status: 'alive', pid: process.pid, trading_state: view.tradingState() }),
+        })
+      : null;
+    if (http?.error) this.recordError(`HTTP endpoint not started on ${config.http.host}:${config.http.port}: ${http.error.message}; running on without it`, http.error);
 
     const guard = new LedgerGuard(flags, () => engine.persistMarketTime(), log, (message, error) => this.recordError(message, error), changed, paths.ledger);
     const checkpoint = () =>
       ledger.transaction(() => {
         engine.persistMarketTime();
         shadowSide.runner.checkpoint();
+        safety.checkpoint();
       });
-    const checkpointTimer = setInterval(() => guard.run(checkpoint), 1_000);
+    const checkpointTimer = setInterval(() => {
+      guard.run(checkpoint);
+      safety.poll();
+    }, 1_000);
     const live = books && isLiveFeed(feed) ? new LiveMarketLoop(feed, books, engine, broker, timeframeToMs(config.feed.timeframe), (work) => guard.run(work)) : null;
     live?.start();
     let canTrade = engine.blockers().length === 0;
@@ -263,6 +289,7 @@ class Daemon {
       if (this.outcome !== null || !guard.run(() => engine.processBatch(batch))) return;
       shadowSide.onBatch(batch);
       if (batch.warmup) return;
+      guard.run(() => safety.observe(batch.ts));
       this.lastCandleProcessedAt = this.clock.now();
       tradeFiles.rollTo(utcDay(batch.ts));
       const nowCanTrade = engine.blockers().length === 0;
@@ -290,6 +317,7 @@ class Daemon {
         this.crash ??= error;
       });
       await watcher.close();
+      await http?.close();
     }
 
     const outcome = this.outcome ?? 'stopped';
@@ -301,6 +329,19 @@ class Daemon {
     log.info(summary, this.crash ? 'paperlive stopped after a crash' : outcome === 'emergency_stopped' ? 'paperlive emergency-stopped' : 'paperlive stopped cleanly');
     if (this.crash) throw this.crash;
     return outcome;
+  }
+
+  /** LIVE_MODE=true with a verdict other than GO: CRITICAL, kill switch on, paper trading goes on. */
+  private liveModeCheck(safety: SafetySide): void {
+    const verdict = liveModeStartupCheck(this.env, safety.readiness());
+    if (verdict.critical) {
+      this.log.fatal({ alert: 'critical' }, verdict.critical);
+      if (verdict.activateKillSwitch) activateKillSwitch(this.paths, 'LIVE_MODE=true but live_rollout_readiness is not GO', this.clock.now());
+      this.recordError(verdict.critical, null);
+      safety.poll();
+    } else if (liveModeSettings(this.env).enabled) {
+      this.log.warn('LIVE_MODE is on and readiness is GO; this build still trades on paper only');
+    }
   }
 
   private requestStop(reason: string, outcome: RunOutcome): void {

@@ -22,6 +22,8 @@ export interface DaemonView {
   readonly control?: () => { last_applied: ControlOutcome | null; last_rejected: ControlOutcome | null };
   readonly shadow?: () => { decisions_session: number; decisions_total: number; last_decision_at: string | null };
   readonly capitalPreservation?: () => string;
+  /** Live orders forbidden (file or LIVE_KILL_SWITCH); paper trading is not blocked by it. */
+  readonly killSwitch?: () => boolean;
   tradingState(): State;
   lastCandleProcessedAt(): number | null;
 }
@@ -80,7 +82,7 @@ export function buildStatus(view: DaemonView): StatusDocument {
       consecutive_losses: engine.lossStreak,
       daily_loss_remaining: round(engine.dailyLossRemaining(), 2),
       capital_preservation: view.capitalPreservation?.() ?? 'NORMAL',
-      kill_switch: flags.killSwitch,
+      kill_switch: flags.killSwitch || (view.killSwitch?.() ?? false),
       emergency_stop: flags.emergencyStop,
       paused: flags.paused,
     },

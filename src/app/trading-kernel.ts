@@ -35,6 +35,8 @@ export function buildTradingKernel(args: {
   env?: Readonly<Record<string, string | undefined>>;
   /** Live only: order books for market orders to walk. */
   book?: BookSource;
+  /** Capital preservation's factor on the risk multiplier. */
+  riskFactor?: () => number;
 }): TradingKernel {
   const { config, ledger, markets, feed, listener } = args;
   const gate = applyTurnoverOverrides(config.gate, args.env ?? {});
@@ -65,6 +67,7 @@ export function buildTradingKernel(args: {
     costEstimatePct,
     listener,
     gate: gate.settings,
+    riskFactor: args.riskFactor,
   });
   return { engine, broker, risk, flags, warmupCandles: champion.warmupCandles, gateDescription: gate.description };
 }

@@ -11,8 +11,9 @@ Commands:
   backtest  the same engine over recorded candles, as fast as possible
   pause | resume | flatten | shutdown | emergency-stop | risk VALUE
             write the control file and wait until status.json confirms it
+  health    readiness verdict GO / CONDITIONAL / NO_GO with reasons and next actions
   monitor   drift monitoring: --status | --check-drift --strategy ID | --log --strategy ID --date D --daily-return R
-  production  champion/challenger: --set-champion | --add-challenger | --remove-challenger | --list-challengers | --evaluate | --promote ID [--yes]
+  production  champion/challenger: --set-champion | --add-challenger | --remove-challenger | --list-challengers | --evaluate | --promote ID [--yes] | --sign-off NAME
   trigger-reevolution  re-optimise the champion's parameters; the best become challengers`;
 
 type Command = (argv: readonly string[]) => Promise<number>;
@@ -30,6 +31,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   shutdown: async () => (await import('./commands/control.js')).controlCommand('shutdown'),
   'emergency-stop': async () => (await import('./commands/control.js')).controlCommand('emergency-stop'),
   risk: async () => (await import('./commands/control.js')).controlCommand('risk'),
+  health: async () => (await import('./commands/health.js')).healthCommand,
   monitor: async () => (await import('./commands/monitor.js')).monitorCommand,
   production: async () => (await import('./commands/production.js')).productionCommand,
   'trigger-reevolution': async () => (await import('./commands/trigger-reevolution.js')).triggerReevolutionCommand,

@@ -56,6 +56,8 @@ export interface EngineOptions {
   readonly listener: EngineListener;
   /** The gate's entry rules, env overrides applied (`applyTurnoverOverrides`); built-in defaults when absent. */
   readonly gate?: GateSettings;
+  /** A factor on the operator's risk multiplier (capital preservation); 1 when absent. */
+  readonly riskFactor?: () => number;
 }
 
 const MARKET_TIME_KEY = 'engine.last_market_time';
@@ -80,7 +82,10 @@ export class Engine {
   /** The gate's decisions per UTC market day, for status and the daily report. */
   readonly gateStats: GateStats;
 
+  private championStrategy: Strategy;
+
   constructor(private readonly options: EngineOptions) {
+    this.championStrategy = options.champion;
     const { ledger, broker } = options;
     this.marketTimeMs = ledger.getSetting<number>(MARKET_TIME_KEY) ?? null;
     this.day = ledger.getSetting<{ day: string; startEquity: number }>(DAY_KEY) ?? null;
@@ -119,6 +124,23 @@ export class Engine {
     if (changed) this.persistMarketTime();
   }
 
+  get champion(): Strategy {
+    return this.championStrategy;
+  }
+
+  /**
+   * A new champion from the next candle on (a promotion). The newcomer must have warmed up on
+   * the same candles (the shadow book ran it); open positions stay and are managed as before.
+   */
+  setChampion(strategy: Strategy): void {
+    this.championStrategy = strategy;
+  }
+
+  private effectiveRisk(risk: RiskSettings): RiskSettings {
+    const factor = this.options.riskFactor?.() ?? 1;
+    return factor === 1 ? risk : { ...risk, risk_multiplier: risk.risk_multiplier * factor };
+  }
+
   /** A live price between candles (ccxt ticker): stops, targets and trailing act on it. */
   onMark(symbol: string, price: number, at: number): void {
     if (this.applyBrokerEvents(this.options.broker.onMark(symbol, price, at))) this.persistMarketTime();
@@ -153,7 +175,8 @@ export class Engine {
   }
 
   gateFlags(): GateFlags {
-    const { flags, feed, champion, symbols } = this.options;
+    const { flags, feed, symbols } = this.options;
+    const champion = this.championStrategy;
     return {
       emergencyStop: flags.emergencyStop,
       killSwitch: flags.killSwitch,
@@ -189,7 +212,8 @@ export class Engine {
   }
 
   private runStrategy(candle: Candle, trading: boolean): boolean {
-    const { champion, listener } = this.options;
+    const { listener } = this.options;
+    const champion = this.championStrategy;
     let signals: Signal[];
     try {
       signals = champion.onCandle(candle, this.context);
@@ -214,7 +238,7 @@ export class Engine {
       const verdict = judgeEntry({
         signal,
         flags: this.gateFlags(),
-        risk,
+        risk: this.effectiveRisk(risk),
         rules: entryRulesFor(this.gateSettings, signal.symbol),
         turnover: this.turnover.state(signal.symbol),
         account: this.gateAccount(),

@@ -21,7 +21,7 @@ export interface Position {
   mark: number;
 }
 
-export type ExitReason = 'stop' | 'target' | 'trailing_stop' | 'signal' | 'flatten' | 'emergency_stop' | 'handover';
+export type ExitReason = 'stop' | 'target' | 'trailing_stop' | 'signal' | 'flatten' | 'emergency_stop' | 'capital_preservation' | 'handover';
 
 /** One closed round trip, as written to logs/all_trades.jsonl (SPEC §8). */
 export interface TradeRecord {

@@ -13,6 +13,10 @@ import { parseStrategySpec } from '../../monitoring/production/strategy-spec.js'
 import { PromotionKind, type ProductionState, type ProductionStore } from '../../monitoring/production/production-types.js';
 import { createStrategy } from '../../strategies/registry.js';
 import { COMMON_OPTIONS, parseCommandArgs } from '../args.js';
+import { SqliteLedger } from '../../persistence/sqlite-ledger.js';
+import { ensureHomeFolders } from '../../app/paths.js';
+import { readSignOffs, recordSignOff } from '../../persistence/sqlite-safety-store.js';
+import { refreshPromotionSummary } from '../../readiness/promotion-summary-file.js';
 import { fmt } from '../format.js';
 
 export const PRODUCTION_HELP = `Usage: paperlive production --set-champion ID [--reason TEXT] [--by NAME]
@@ -41,6 +45,7 @@ const OPTIONS = {
   'list-challengers': { type: 'boolean' },
   evaluate: { type: 'boolean' },
   promote: { type: 'string' },
+  'sign-off': { type: 'string' },
 } as const;
 
 type Refusal = Extract<Decision<unknown>, { ok: false }>;
@@ -78,6 +83,7 @@ const ACTIONS: Record<string, Action> = {
     return 0;
   },
   promote: async (home, values) => promote(home, values),
+  'sign-off': async (home, values) => signOff(home, values['sign-off']!),
 };
 
 export async function productionCommand(argv: readonly string[]): Promise<number> {
@@ -205,5 +211,20 @@ function operatorName(): string {
     return os.userInfo().username;
   } catch {
     return 'unknown';
+  }
+}
+
+/** The human approval gate (readiness): who signed off, and when; the promotion summary is refreshed. */
+async function signOff(home: ProductionHome, name: string): Promise<number> {
+  if (name.trim() === '') throw new UsageError('paperlive production: --sign-off needs the name of the person approving');
+  ensureHomeFolders(home.paths);
+  const ledger = new SqliteLedger(home.paths.ledger);
+  try {
+    const record = recordSignOff(ledger.database, name.trim(), new Date().toISOString());
+    refreshPromotionSummary(home.paths, { signOffs: readSignOffs(ledger.database) }, Date.now());
+    console.log(`Sign-off recorded: ${record.name} at ${record.at}`);
+    return 0;
+  } finally {
+    ledger.close();
   }
 }
