@@ -8,8 +8,9 @@ import { buildDailyReport } from '../reports/daily/daily-report.js';
 import { dailyReportFileName, dailyReportFiles } from '../reports/daily/daily-report-files.js';
 import type { DailyReport } from '../reports/daily/daily-report-types.js';
 import type { ReportFile } from '../reports/daily/report-file.js';
-import type { CapitalPreservationFile, ControlEventLine, DailyEquityRow, GateDayCounts, ReportInputs, SignalLine, StrategyWeightsFile, WeightShift } from '../reports/daily/report-inputs.js';
-import { collectShadowLog, toMarketMs, type TimeWindow } from '../reports/daily/shadow-log.js';
+import type { ControlEventLine, DailyEquityRow, GateDayCounts, ReportInputs } from '../reports/daily/report-inputs.js';
+import { collectShadowLog, type TimeWindow } from '../reports/daily/shadow-log.js';
+import { toCapitalFile, toSignalLine, toWeightsFile } from '../reports/daily/source-records.js';
 import { ISO_WEEK_MS, isoWeekLabel, isoWeekOf, isoWeekStart, previousIsoWeek, type IsoWeek } from '../reports/weekly/iso-week.js';
 import { buildWeeklyCharts } from '../reports/weekly/weekly-charts.js';
 import { buildWeeklyReport, type WeeklyReport } from '../reports/weekly/weekly-report.js';
@@ -49,9 +50,11 @@ export function gatherReportInputs(home: string, options: GatherOptions): Report
   if (shadow.invalidLines > 0) issues.push(`data/rl/shadow_decisions.jsonl: ${shadow.invalidLines} line(s) are neither a decision nor an outcome of SPEC §7`);
   const weights = readStateFile(paths.strategyWeights, 'data/rl/strategy_weights.json', toWeightsFile, issues);
   const capital = readStateFile(paths.capitalPreservation, 'data/capital_preservation_state.json', toCapitalFile, issues);
+  // The ledger keeps the open time of the last candle processed; the market clock is at its close.
+  const lastOpen = ledger?.marketTime ?? null;
   return {
     generatedAt: new Date(options.now).toISOString(),
-    marketTime: ledger?.marketTime == null ? null : ledger.marketTime + (options.timeframeMs ?? 60_000),
+    marketTime: lastOpen === null ? null : lastOpen + (options.timeframeMs ?? 60_000),
     startingBalance: options.startingBalance,
     trades: ledger?.trades ?? [],
     dailyEquity: ledger?.dailyEquity ?? [],
@@ -264,59 +267,6 @@ function readReportLedger(file: string): LedgerRead | null {
 function isGateDay(value: unknown): value is GateDayCounts {
   const v = value as Partial<GateDayCounts> | null;
   return typeof v === 'object' && v !== null && typeof v.evaluated === 'number' && typeof v.rejected === 'number' && typeof v.rejection_reasons === 'object';
-}
-
-function toSignalLine(record: unknown): SignalLine | null {
-  if (typeof record !== 'object' || record === null) return null;
-  const r = record as Record<string, unknown>;
-  const marketTime = toMarketMs(r.market_time);
-  if (marketTime === null || typeof r.symbol !== 'string') return null;
-  const gate = (typeof r.gate === 'object' && r.gate !== null ? r.gate : {}) as Record<string, unknown>;
-  const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
-  return {
-    market_time: marketTime,
-    symbol: r.symbol,
-    strategy: typeof r.strategy === 'string' ? r.strategy : 'unknown',
-    direction: typeof r.direction === 'string' ? r.direction : 'unknown',
-    confidence: num(r.confidence),
-    expected_value_pct: num(r.expected_value_pct),
-    cost_estimate_pct: num(r.cost_estimate_pct),
-    executed: r.executed === true,
-    reasons: Array.isArray(gate.reasons) ? gate.reasons.filter((x): x is string => typeof x === 'string') : [],
-  };
-}
-
-function toWeightsFile(doc: unknown): StrategyWeightsFile | null {
-  if (typeof doc !== 'object' || doc === null) return null;
-  const d = doc as Record<string, unknown>;
-  const weights = typeof d.weights === 'object' && d.weights !== null ? Object.fromEntries(Object.entries(d.weights).filter((e): e is [string, number] => typeof e[1] === 'number')) : {};
-  const history: WeightShift[] = [];
-  for (const entry of Array.isArray(d.history) ? d.history : []) {
-    const h = (entry ?? {}) as Record<string, unknown>;
-    if ((h.event !== undefined && h.event !== 'shift') || typeof h.strategy !== 'string' || typeof h.applied_shift !== 'number') continue;
-    const day = typeof h.day === 'string' ? h.day : typeof h.market_time === 'string' ? h.market_time.slice(0, 10) : null;
-    if (day === null) continue;
-    history.push({ day, strategy: h.strategy, requested_shift: typeof h.requested_shift === 'number' ? h.requested_shift : null, applied_shift: h.applied_shift, clamped: h.clamped === true || h.severity === 'critical' });
-  }
-  return {
-    weights,
-    updated_at: typeof d.updated_at === 'string' ? d.updated_at : null,
-    max_daily_shift: typeof d.max_daily_shift === 'number' ? d.max_daily_shift : null,
-    history,
-  };
-}
-
-function toCapitalFile(doc: unknown): CapitalPreservationFile | null {
-  if (typeof doc !== 'object' || doc === null) return null;
-  const d = doc as Record<string, unknown>;
-  const level = typeof d.level === 'string' ? d.level : typeof d.current_level === 'string' ? d.current_level : null;
-  const str = (v: unknown) => (typeof v === 'string' ? v : null);
-  const transitions = (Array.isArray(d.transitions) ? d.transitions : []).flatMap((t) => {
-    const r = (t ?? {}) as Record<string, unknown>;
-    const at = typeof r.at === 'number' ? new Date(r.at).toISOString() : str(r.at);
-    return at === null ? [] : [{ at, from: str(r.from), to: str(r.to), reason: str(r.reason) ?? str(r.trigger) }];
-  });
-  return { level, transitions };
 }
 
 /** A JSON state file through `parse`; undefined when missing, null (and an issue) when unreadable. */

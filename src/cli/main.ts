@@ -11,6 +11,7 @@ Commands:
   backtest  the same engine over recorded candles, as fast as possible
   pause | resume | flatten | shutdown | emergency-stop | risk VALUE
             write the control file and wait until status.json confirms it
+  report    daily [--date D] | weekly [--week N]: write and print the shadow reports
   health    readiness verdict GO / CONDITIONAL / NO_GO with reasons and next actions
   monitor   drift monitoring: --status | --check-drift --strategy ID | --log --strategy ID --date D --daily-return R
   production  champion/challenger: --set-champion | --add-challenger | --remove-challenger | --list-challengers | --evaluate | --promote ID [--yes] | --sign-off NAME
@@ -32,6 +33,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   'emergency-stop': async () => (await import('./commands/control.js')).controlCommand('emergency-stop'),
   risk: async () => (await import('./commands/control.js')).controlCommand('risk'),
   health: async () => (await import('./commands/health.js')).healthCommand,
+  report: async () => (await import('./commands/report.js')).reportCommand,
   monitor: async () => (await import('./commands/monitor.js')).monitorCommand,
   production: async () => (await import('./commands/production.js')).productionCommand,
   'trigger-reevolution': async () => (await import('./commands/trigger-reevolution.js')).triggerReevolutionCommand,

@@ -27,7 +27,7 @@ describe('readiness, HTTP and LIVE_MODE in the running daemon', () => {
     const child = startDaemon(home);
     running.push(child);
     await waitFor('trading', () => statusOf(home)?.market_time);
-    const readiness = await (await fetch(`http://127.0.0.1:${port}/health/readiness`)).json();
+    const readiness = (await (await fetch(`http://127.0.0.1:${port}/health/readiness`)).json()) as { live_rollout_readiness: string };
     expect(['GO', 'CONDITIONAL', 'NO_GO']).toContain(readiness.live_rollout_readiness);
     for (const key of ['overall_readiness', 'live_rollout_readiness', 'live_rollout_reasons', 'live_rollout_next_actions', 'components']) expect(readiness).toHaveProperty(key);
     expect(await (await fetch(`http://127.0.0.1:${port}/health/live`)).json()).toMatchObject({ status: 'alive', pid: child.pid });
