@@ -22,6 +22,7 @@ import { daemonControlActions } from './control-wiring.js';
 import { createMarketFeed } from './feed-factory.js';
 import { LedgerGuard } from './ledger-guard.js';
 import { SafetySide } from './safety-wiring.js';
+import { createReportSchedule, type ReportSchedule } from './report-sources.js';
 import { startHttpServer } from './http-server.js';
 import { activateKillSwitch } from '../readiness/kill-switch.js';
 import { liveModeSettings, liveModeStartupCheck } from '../readiness/live-mode.js';
@@ -284,12 +285,20 @@ class Daemon {
     live?.start();
     let canTrade = engine.blockers().length === 0;
     let feedHealthy = feed.health().healthy;
+    const reports = createReportSchedule({
+      home: paths.home,
+      startingBalance: config.account.starting_balance,
+      timeframeMs: timeframeToMs(config.feed.timeframe),
+      now: () => this.clock.now(),
+      flush: () => guard.run(checkpoint),
+    });
     const warmupCandles = Math.max(kernel.warmupCandles, shadowSide.runner.warmupCandles) + 5;
     const running = feed.run({ after: engine.marketTime, warmupCandles }, (batch) => {
       if (this.outcome !== null || !guard.run(() => engine.processBatch(batch))) return;
       shadowSide.onBatch(batch);
       if (batch.warmup) return;
       guard.run(() => safety.observe(batch.ts));
+      this.runReports(reports, batch.ts);
       this.lastCandleProcessedAt = this.clock.now();
       tradeFiles.rollTo(utcDay(batch.ts));
       const nowCanTrade = engine.blockers().length === 0;
@@ -329,6 +338,16 @@ class Daemon {
     log.info(summary, this.crash ? 'paperlive stopped after a crash' : outcome === 'emergency_stopped' ? 'paperlive emergency-stopped' : 'paperlive stopped cleanly');
     if (this.crash) throw this.crash;
     return outcome;
+  }
+
+  /** The daily and weekly reports as market time passes their due hour; a failure is logged, trading goes on. */
+  private runReports(reports: ReportSchedule, marketTime: number): void {
+    try {
+      const written = reports.onMarketTime(marketTime);
+      if (written.length > 0) this.log.info({ files: written }, 'reports written');
+    } catch (error) {
+      this.recordError(`could not write a report: ${(error as Error).message}`, error);
+    }
   }
 
   /** LIVE_MODE=true with a verdict other than GO: CRITICAL, kill switch on, paper trading goes on. */

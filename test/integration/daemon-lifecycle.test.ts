@@ -72,7 +72,8 @@ describe('paperlive run, as a process', () => {
 
   it('when killed with -9 while holding positions then a restart restores the same positions and resumes market time', async () => {
     const home = tempHome();
-    writeConfig(home, SLOW_REPLAY.replace('speed: 6000', 'speed: 30000'));
+    // Wide stops: positions live long enough to be caught open.
+    writeConfig(home, SLOW_REPLAY.replace('speed: 6000', 'speed: 30000').replace('strategies: { challengers: [] }', 'strategies: { challengers: [], params: { ema_trend: { atr_stop_mult: 25, atr_target_mult: 0 } } }'));
     const first = start(home);
     const ledgerFile = path.join(home, 'data', 'paperlive.sqlite');
     type Row = { symbol: string; body: string };
@@ -167,7 +168,9 @@ describe('paperlive run, as a process', () => {
       const s = statusOf(home);
       return s?.feed.ended ? s : null;
     });
-    expect(status).toMatchObject({ is_alive: true, trading_state: 'ACTIVE', feed: { healthy: false }, risk: { can_trade: false } });
+    // Alive and not stopped; capital preservation may have halted entries by then, which is not the point here.
+    expect(status).toMatchObject({ is_alive: true, feed: { healthy: false }, risk: { can_trade: false } });
+    expect(['ACTIVE', 'HALTED']).toContain(status.trading_state);
     expect(status.risk.reasons).toContain('feed_stale');
     child.kill('SIGINT');
     expect((await child).exitCode).toBe(0);

@@ -101,7 +101,7 @@ function renderDaily(r: DailyReport, files: readonly string[]): string {
   const w = r.strategy_weighting;
   const reasons = Object.entries(g.rejection_reasons).map(([k, v]) => `${k} ${v}`).join(', ') || '—';
   return [
-    `Daily shadow health ${r.date}: ${r.summary.overall_health}${r.market_day_closed ? '' : ' (day not over in market time)'}`,
+    `Daily shadow health ${r.date}: ${r.summary.overall_health}${r.market_day_closed || !r.data_sources.ledger ? '' : ' (day not over in market time)'}`,
     table([
       ['shadow decisions', `${s.decisions_today} today, ${s.pending_decisions} pending, ${s.total_all_time} all time${s.note ? ` — ${s.note}` : ''}`],
       ['capital preservation', r.capital_preservation.current_level === null ? (r.capital_preservation.note ?? 'no data') : `${r.capital_preservation.current_level}, ${r.capital_preservation.transitions_today} transition(s) today`],
