@@ -22,6 +22,7 @@ import { daemonControlActions } from './control-wiring.js';
 import { createMarketFeed } from './feed-factory.js';
 import { LedgerGuard } from './ledger-guard.js';
 import { SafetySide } from './safety-wiring.js';
+import { ProductionSide, strategyFromId } from './production-wiring.js';
 import { createReportSchedule, type ReportSchedule } from './report-sources.js';
 import { startHttpServer } from './http-server.js';
 import { activateKillSwitch } from '../readiness/kill-switch.js';
@@ -175,12 +176,29 @@ class Daemon {
     const changed = () => publisher?.changed();
     const books = isLiveFeed(feed) ? new BookCache(feed, () => this.clock.now(), log) : undefined;
     let shadow: ShadowSide | null = null;
+    const production = new ProductionSide({
+      config,
+      paths,
+      ledger,
+      log,
+      now: () => this.clock.now(),
+      keepCandles: 600,
+      dailyShadowReturns: (day) => shadow?.runner.dailyReturns(day) ?? {},
+      onAlert: (message, critical) => {
+        if (critical) {
+          log.fatal({ alert: 'critical' }, message);
+          this.recordError(message, null);
+        } else log.warn(message);
+        changed();
+      },
+    });
     let safetyRef: SafetySide | null = null;
     const kernel = buildTradingKernel({
       config,
       env: this.env,
       book: books,
       riskFactor: () => (safetyRef as SafetySide | null)?.preservation.riskFactor ?? 1,
+      championStrategy: strategyFromId(production.champion, config),
       ledger,
       markets,
       feed: { isHealthy: () => feed.health().healthy, isStale: (symbol) => feed.health().staleSymbols.includes(symbol) },
@@ -200,7 +218,20 @@ class Daemon {
     });
     const { engine, broker, risk, flags } = kernel;
     log.info(kernel.gateDescription);
-    shadow = buildShadowSide({ config, paths, ledger, engine, risk, markets, feed, clock: this.clock, log, onError: (message, error) => this.recordError(message, error) });
+    shadow = buildShadowSide({
+      config,
+      paths,
+      ledger,
+      engine,
+      risk,
+      markets,
+      feed,
+      clock: this.clock,
+      log,
+      onError: (message, error) => this.recordError(message, error),
+      champion: production.champion,
+      challengers: production.challengers,
+    });
     const shadowSide = shadow;
     const safety = new SafetySide({ paths, ledger, engine, broker, flags, env: this.env, now: () => this.clock.now(), log, onError: (m, e) => this.recordError(m, e), changed });
     safetyRef = safety;
@@ -238,6 +269,7 @@ class Daemon {
       errors: this.errors,
       control: () => control.statusView(),
       shadow: () => shadowSide.runner.counters(),
+      strategies: () => ({ champion: production.champion, challengers: production.challengers }),
       capitalPreservation: () => safety.preservation.level,
       killSwitch: () => safety.killSwitchActive,
       tradingState: () =>
@@ -294,10 +326,12 @@ class Daemon {
     });
     const warmupCandles = Math.max(kernel.warmupCandles, shadowSide.runner.warmupCandles) + 5;
     const running = feed.run({ after: engine.marketTime, warmupCandles }, (batch) => {
+      production.onBatch(batch.candles, engine); // a promotion made from the CLI applies from this candle on
       if (this.outcome !== null || !guard.run(() => engine.processBatch(batch))) return;
       shadowSide.onBatch(batch);
       if (batch.warmup) return;
       guard.run(() => safety.observe(batch.ts));
+      production.onMarketTime(batch.ts, broker.equity());
       this.runReports(reports, batch.ts);
       this.lastCandleProcessedAt = this.clock.now();
       tradeFiles.rollTo(utcDay(batch.ts));

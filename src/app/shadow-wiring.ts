@@ -10,6 +10,7 @@ import type { RiskSettings } from '../risk/risk-settings.js';
 import { SqliteShadowStore } from '../persistence/sqlite-shadow-store.js';
 import type { SqliteLedger } from '../persistence/sqlite-ledger.js';
 import { ShadowRunner } from '../shadow/shadow-runner.js';
+import { parseStrategySpec } from '../monitoring/production/strategy-spec.js';
 import { StrategyWeightingAdvisor } from '../shadow/strategy-weighting-advisor.js';
 import { createRegimeTracker, type RegimeTracker } from '../strategies/regime.js';
 import type { HomePaths } from './paths.js';
@@ -34,14 +35,20 @@ export function buildShadowSide(args: {
   clock: WallClock;
   log: Logger;
   onError: (message: string, error: unknown) => void;
+  /** Production ids (`ema_trend` or `ema_trend@fast=9,slow=30`). */
+  champion: string;
+  challengers: readonly string[];
 }): ShadowSide {
   const { config, paths, ledger, engine, feed, log, onError } = args;
   const regimes = createRegimeTracker();
   const sink = new JsonlAppender(paths.shadowDecisions);
-  const spec = (id: string) => ({ id, params: config.strategies.params[id] ?? {} });
+  const spec = (id: string) => {
+    const parsed = parseStrategySpec(id);
+    return { id: parsed.base, params: { ...(config.strategies.params[parsed.base] ?? {}), ...parsed.params }, name: id };
+  };
   const runner = new ShadowRunner({
-    champion: spec(config.strategies.champion),
-    challengers: config.strategies.challengers.filter((id) => id !== config.strategies.champion).map(spec),
+    champion: spec(args.champion),
+    challengers: args.challengers.filter((id) => id !== args.champion).map(spec),
     advisors: [new StrategyWeightingAdvisor()],
     markets: args.markets,
     symbols: config.feed.symbols,

@@ -22,6 +22,8 @@ export interface DaemonView {
   readonly control?: () => { last_applied: ControlOutcome | null; last_rejected: ControlOutcome | null };
   readonly shadow?: () => { decisions_session: number; decisions_total: number; last_decision_at: string | null };
   readonly capitalPreservation?: () => string;
+  /** The champion and challengers in force (production state), else the config's. */
+  readonly strategies?: () => { champion: string; challengers: string[] };
   /** Live orders forbidden (file or LIVE_KILL_SWITCH); paper trading is not blocked by it. */
   readonly killSwitch?: () => boolean;
   tradingState(): State;
@@ -111,7 +113,7 @@ export function buildStatus(view: DaemonView): StatusDocument {
           reason: signal.executed ? null : (signal.gate.reasons[0] ?? null),
         }
       : null,
-    strategies: { champion: config.strategies.champion, challengers: [...config.strategies.challengers] },
+    strategies: view.strategies?.() ?? { champion: config.strategies.champion, challengers: [...config.strategies.challengers] },
     shadow,
     control: view.control?.() ?? { last_applied: null, last_rejected: null },
     errors: [...view.errors],

@@ -8,6 +8,7 @@ import type { Ledger } from '../ports/ledger.js';
 import type { RiskSettings } from '../risk/risk-settings.js';
 import { applyTurnoverOverrides } from '../risk/turnover-overrides.js';
 import { createStrategy } from '../strategies/registry.js';
+import type { Strategy } from '../strategies/strategy.js';
 
 export interface TradingKernel {
   readonly engine: Engine;
@@ -35,13 +36,15 @@ export function buildTradingKernel(args: {
   env?: Readonly<Record<string, string | undefined>>;
   /** Live only: order books for market orders to walk. */
   book?: BookSource;
+  /** The champion, already built (from a production id with parameters). */
+  championStrategy?: Strategy;
   /** Capital preservation's factor on the risk multiplier. */
   riskFactor?: () => number;
 }): TradingKernel {
   const { config, ledger, markets, feed, listener } = args;
   const gate = applyTurnoverOverrides(config.gate, args.env ?? {});
   const championId = args.championOverride ?? config.strategies.champion;
-  const champion = createStrategy(championId, config.strategies.params[championId] ?? {});
+  const champion = args.championStrategy ?? createStrategy(championId, config.strategies.params[championId] ?? {});
   const broker = new PaperBroker({ ledger, markets, slippageBps: config.execution.slippage_bps, startingBalance: config.account.starting_balance, book: args.book });
   const risk: RiskSettings = {
     risk_multiplier: 1,

@@ -1,0 +1,145 @@
+import type { Config } from '../config/schema.js';
+import { loadProductionConfig } from '../config/load-production-config.js';
+import type { Engine } from '../engine/engine.js';
+import type { Candle } from '../model/candle.js';
+import { dailyReturnPct } from '../monitoring/drift/daily-returns.js';
+import { runDailyCheck } from '../monitoring/production/daily-check.js';
+import { seedProduction } from '../monitoring/production/seed-production.js';
+import { parseStrategySpec } from '../monitoring/production/strategy-spec.js';
+import { ReturnSource } from '../monitoring/production/production-types.js';
+import { SqliteProductionStore, productionVersionPoll, readProductionState } from '../persistence/sqlite-production-store.js';
+import type { SqliteLedger } from '../persistence/sqlite-ledger.js';
+import type { ProductionState } from '../ports/production-store.js';
+import type { Logger } from '../ports/logger.js';
+import type { Strategy } from '../strategies/strategy.js';
+import { createStrategy } from '../strategies/registry.js';
+import { utcDay } from '../engine/market-day.js';
+import { EXPECTATIONS_DATA_DIR } from './reevolution/production-home.js';
+import { resolveExpectedMetrics } from './reevolution/expected-metrics-resolver.js';
+import type { HomePaths } from './paths.js';
+
+/** Builds a strategy from a production id such as `ema_trend` or `ema_trend@fast=9,slow=30`. */
+export function strategyFromId(id: string, config: Readonly<Config>): Strategy {
+  const spec = parseStrategySpec(id);
+  return createStrategy(spec.base, { ...(config.strategies.params[spec.base] ?? {}), ...spec.params });
+}
+
+/**
+ * Champion/challenger state for the running daemon: seeded from paper_live.yaml once, then the
+ * ledger decides. A promotion made by `paperlive production` reaches the engine before the next
+ * candle (a cheap version poll per batch); the new champion is warmed on the recent candles the
+ * daemon kept. At each UTC market-day roll the day's returns are logged and drift is checked,
+ * which may request re-evolution or, on an emergency drawdown, promote the best challenger.
+ */
+export class ProductionSide {
+  private readonly store: SqliteProductionStore;
+  private readonly poll: () => number;
+  private state: ProductionState;
+  private readonly recent = new Map<string, Candle[]>();
+  private day: { day: string; equity: number } | null = null;
+  private checking = false;
+  /** The production id of the strategy the engine trades now. */
+  private installed: string;
+
+  constructor(
+    private readonly args: {
+      config: Readonly<Config>;
+      paths: HomePaths;
+      ledger: SqliteLedger;
+      log: Logger;
+      now: () => number;
+      keepCandles: number;
+      dailyShadowReturns: (day: string) => Record<string, number | null>;
+      onAlert: (message: string, critical: boolean) => void;
+    },
+  ) {
+    const { config, ledger, now } = args;
+    this.store = new SqliteProductionStore(ledger.database);
+    const production = loadProductionConfig(args.paths.productionConfig);
+    const at = new Date(now()).toISOString();
+    seedProduction(this.store, { champion: config.strategies.champion, challengers: config.strategies.challengers }, production.max_concurrent_challengers, at, at);
+    this.poll = productionVersionPoll(ledger.database);
+    this.state = readProductionState(ledger.database);
+    this.installed = this.champion;
+  }
+
+  get champion(): string {
+    return this.state.champion ?? this.args.config.strategies.champion;
+  }
+
+  get challengers(): string[] {
+    return this.state.challengers.map((c) => c.id);
+  }
+
+  /** Every batch: remember recent candles, and swap the champion if production says so. */
+  onBatch(candles: readonly Candle[], engine: Engine): void {
+    for (const candle of candles) {
+      let ring = this.recent.get(candle.symbol);
+      if (!ring) this.recent.set(candle.symbol, (ring = []));
+      ring.push(candle);
+      if (ring.length > this.args.keepCandles) ring.shift();
+    }
+    if (this.poll() === this.state.version) return;
+    this.state = readProductionState(this.args.ledger.database);
+    if (this.state.champion && this.state.champion !== this.installed) this.installChampion(this.state.champion, engine);
+  }
+
+  /** Builds the champion named by production (start-up and promotions), warmed on recent candles. */
+  installChampion(id: string, engine: Engine): void {
+    let strategy: Strategy;
+    try {
+      strategy = strategyFromId(id, this.args.config);
+    } catch (error) {
+      this.args.onAlert(`production names champion ${id}, which cannot be built (${(error as Error).message}); ${engine.champion.id} keeps trading`, true);
+      return;
+    }
+    const warm = [...this.recent.values()].flat().sort((a, b) => a.ts - b.ts);
+    const context = { hasPosition: () => true, costEstimatePct: 0 };
+    for (const candle of warm) strategy.onCandle(candle, context);
+    engine.setChampion(strategy);
+    this.installed = id;
+    this.args.log.warn({ champion: id, warmed_on: warm.length }, `champion is now ${id}; open positions are handed over to it`);
+  }
+
+  /** At each market-day roll (from the batch's market time): the daily production check. */
+  onMarketTime(marketTime: number, equity: number): void {
+    const day = utcDay(marketTime);
+    if (this.day === null) {
+      this.day = { day, equity };
+      return;
+    }
+    if (day === this.day.day) return;
+    const closed = this.day;
+    this.day = { day, equity };
+    if (this.checking) return;
+    this.checking = true;
+    void this.dailyCheck(closed.day, dailyReturnPct(closed.equity, equity), new Date(marketTime).toISOString()).finally(() => {
+      this.checking = false;
+    });
+  }
+
+  private async dailyCheck(day: string, championReturn: number, marketTime: string): Promise<void> {
+    const { config, log, now, onAlert } = this.args;
+    try {
+      const production = loadProductionConfig(this.args.paths.productionConfig);
+      const at = new Date(now()).toISOString();
+      const shadow = this.args.dailyShadowReturns(day);
+      const returns = [
+        { date: day, strategy: this.champion, return_pct: championReturn, source: ReturnSource.PAPER },
+        ...this.challengers.flatMap((id) => (typeof shadow[id] === 'number' ? [{ date: day, strategy: id, return_pct: shadow[id]!, source: ReturnSource.SHADOW }] : [])),
+      ];
+      const result = await runDailyCheck({
+        store: this.store,
+        returns,
+        settings: production,
+        expectedFor: async (id) => (await resolveExpectedMetrics({ id, config, production, store: this.store, write: true, dataDir: EXPECTATIONS_DATA_DIR, at })).metrics,
+        at,
+        marketTime,
+      });
+      for (const alert of result.alerts) onAlert(alert.message, alert.level === 'critical');
+      log.info({ day, checked: result.assessments.map((a) => ({ strategy: a.strategy, drift: a.assessment })) }, 'daily production check');
+    } catch (error) {
+      onAlert(`daily production check for ${day} failed: ${(error as Error).message}`, false);
+    }
+  }
+}

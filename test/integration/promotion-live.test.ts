@@ -1,0 +1,35 @@
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { FAST_REPLAY, cli, readLines, startDaemon, statusOf, tempHome, waitFor, writeConfig } from '../support/daemon.js';
+
+const running: Array<{ kill: (signal?: NodeJS.Signals) => boolean }> = [];
+afterEach(() => {
+  for (const child of running.splice(0)) child.kill('SIGKILL');
+});
+
+describe('champion/challenger in the running daemon', () => {
+  it('when a challenger is promoted from the CLI then the daemon trades it from the next candle, without a restart', async () => {
+    const home = tempHome();
+    writeConfig(home, FAST_REPLAY.replace('speed: max', 'speed: 3000').replace('strategies: { challengers: [] }', 'strategies: { challengers: [donchian_breakout] }'));
+    const child = startDaemon(home);
+    running.push(child);
+    const first = await waitFor('trading', () => (statusOf(home)?.market_time ? statusOf(home) : null));
+    expect(first.strategies).toEqual({ champion: 'ema_trend', challengers: ['donchian_breakout'] });
+
+    const promote = await cli(['production', '--home', home, '--promote', 'donchian_breakout', '--yes']);
+    expect(promote.exitCode).toBe(0);
+    const promoted = await waitFor('the new champion in status', () => {
+      const s = statusOf(home);
+      return s?.strategies.champion === 'donchian_breakout' ? s : null;
+    });
+    const since = Date.parse(promoted.market_time);
+    const signals = () => readLines(path.join(home, 'logs', 'signals.jsonl')).map((l) => JSON.parse(l));
+    const later = () => signals().filter((s) => Date.parse(s.market_time) > since + 60_000);
+    await waitFor('signals after the promotion', () => later().length >= 3, 60_000);
+    const after = later();
+    expect(after.every((s) => s.strategy === 'donchian_breakout')).toBe(true);
+    expect(child.pid).toBe(statusOf(home).pid);
+    child.kill('SIGTERM');
+    expect((await child).exitCode).toBe(0);
+  });
+});
