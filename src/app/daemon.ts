@@ -321,6 +321,8 @@ class Daemon {
       home: paths.home,
       startingBalance: config.account.starting_balance,
       timeframeMs: timeframeToMs(config.feed.timeframe),
+      hourUtc: config.reports.daily_hour_utc,
+      weekly: config.reports.weekly,
       now: () => this.clock.now(),
       flush: () => guard.run(checkpoint),
     });

@@ -96,9 +96,13 @@ export class ProductionSide {
     const warm = [...this.recent.values()].flat().sort((a, b) => a.ts - b.ts);
     const context = { hasPosition: () => true, costEstimatePct: 0 };
     for (const candle of warm) strategy.onCandle(candle, context);
+    const closed = this.args.config.strategies.on_promotion === 'close' ? engine.flatten('handover') : [];
     engine.setChampion(strategy);
     this.installed = id;
-    this.args.log.warn({ champion: id, warmed_on: warm.length }, `champion is now ${id}; open positions are handed over to it`);
+    this.args.log.warn(
+      { champion: id, warmed_on: warm.length, closed: closed.length },
+      closed.length > 0 ? `champion is now ${id}; the old champion's ${closed.length} position(s) were closed at market` : `champion is now ${id}; open positions are handed over to it`,
+    );
   }
 
   /** At each market-day roll (from the batch's market time): the daily production check. */

@@ -95,6 +95,8 @@ const strategiesSchema = z
     champion: z.string().min(1).default('ema_trend'),
     challengers: z.array(z.string().min(1)).default(['rsi_revert', 'donchian_breakout']),
     params: z.record(z.string(), z.record(z.string(), z.union([z.number(), z.boolean(), z.string()]))).default({}),
+    /** What a promotion does with the old champion's open positions: keep managing them, or close them at market. */
+    on_promotion: z.enum(['handover', 'close']).default('handover'),
   })
   .prefault({});
 
@@ -120,6 +122,14 @@ export const configSchema = z
     risk: riskSchema,
     gate: gateSchema,
     strategies: strategiesSchema,
+    reports: z
+      .strictObject({
+        /** Market-time hour (UTC) of day D+1 at which day D's report is written. */
+        daily_hour_utc: z.number().int().min(0).max(23).default(0),
+        /** Also write the weekly evidence report when an ISO week ends. */
+        weekly: z.boolean().default(true),
+      })
+      .prefault({}),
     http: z
       .strictObject({
         enabled: z.boolean().default(false),

@@ -30,7 +30,9 @@ describe('config loading', () => {
       risk: { risk_per_trade_pct: 0.5, max_open_positions: 3, max_portfolio_heat_pct: 6, max_multiplier: 2, daily_loss_limit_pct: 5 },
       strategies: { champion: 'ema_trend' },
       http: { enabled: false, host: '127.0.0.1', port: 8000 },
+      reports: { daily_hour_utc: 0, weekly: true },
     });
+    expect(config.strategies.on_promotion).toBe('handover');
   });
 
   it('when a nested key is given then its siblings keep their defaults', () => {
@@ -65,6 +67,8 @@ describe('config loading', () => {
     ['a live mode', 'mode: live\n', `${FILE}:1 mode:`],
     ['an unknown champion', 'strategies:\n  champion: moonshot\n', `${FILE}:2 strategies.champion: unknown strategy "moonshot"`],
     ['params of an unknown strategy', 'strategies:\n  params:\n    moonshot: { x: 1 }\n', `${FILE}:3 strategies.params.moonshot:`],
+    ['an unknown promotion policy', 'strategies:\n  on_promotion: keep\n', `${FILE}:2 strategies.on_promotion:`],
+    ['a report hour past 23', 'reports:\n  daily_hour_utc: 24\n', `${FILE}:2 reports.daily_hour_utc:`],
     ['a list at the top level', '- a\n- b\n', `${FILE}:1 (top level): must be a mapping`],
   ])('when the file has %s then it fails naming file, line and key path', (_what, text, expected) => {
     expect(errorOf(text)).toContain(expected);
@@ -85,5 +89,13 @@ describe('config loading', () => {
 
   it('when an unknown key is reported then the known keys at that level are listed', () => {
     expect(errorOf('risk:\n  max_heat: 3\n')).toContain('known keys: risk_per_trade_pct, max_open_positions');
+  });
+});
+
+describe('the bundled config files', () => {
+  it.each(['configs/paper_live.yaml', 'configs/demo.yaml'])('when %s is loaded then it is valid, and the commented defaults equal the built-in ones', async (file) => {
+    const { loadConfig } = await import('../../../src/config/load-config.js');
+    const config = loadConfig(file, configRules);
+    if (file.endsWith('paper_live.yaml')) expect(JSON.parse(JSON.stringify(config))).toEqual(JSON.parse(JSON.stringify(load(''))));
   });
 });
