@@ -1,9 +1,9 @@
 import fs from 'node:fs';
-import { LineCounter, isMap, isScalar, parseDocument, type Document } from 'yaml';
-import type { z } from 'zod';
+import { LineCounter, parseDocument } from 'yaml';
 import { ConfigError } from '../model/errors.js';
 import { hasStrategy, strategyIds } from '../strategies/registry.js';
 import { productionSchema, type ProductionConfig } from './production-schema.js';
+import { describeIssue, lineOf } from './yaml-issues.js';
 
 type Problem = { path: Array<string | number>; message: string };
 
@@ -30,7 +30,7 @@ export function parseProductionConfigText(text: string, file: string): Readonly<
     throw new ConfigError(`${file}:1 (top level): must be a mapping of keys, got ${Array.isArray(raw) ? 'a list' : typeof raw}`);
   }
   const parsed = productionSchema.safeParse(raw);
-  if (!parsed.success) throw new ConfigError(parsed.error.issues.map((issue) => describeIssue(issue, file, doc, lineCounter)).join('\n'));
+  if (!parsed.success) throw new ConfigError(parsed.error.issues.map((issue) => describeIssue(productionSchema, issue, file, doc, lineCounter)).join('\n'));
   const problems = PRODUCTION_RULES.flatMap((rule) => rule(parsed.data));
   if (problems.length > 0) {
     throw new ConfigError(problems.map(({ path, message }) => `${file}:${lineOf(doc, lineCounter, path)} ${path.join('.')}: ${message}`).join('\n'));
@@ -59,63 +59,6 @@ function specProblem(id: string): string[] {
     return [`"${id}" is not of the form strategy@param=value,param=value`];
   }
   return [];
-}
-
-function describeIssue(issue: z.core.$ZodIssue, file: string, doc: Document, lineCounter: LineCounter): string {
-  if (issue.code === 'unrecognized_keys') {
-    return issue.keys
-      .map((key) => {
-        const path = [...issue.path, key].map(String);
-        const known = knownKeysAt(issue.path);
-        return `${file}:${lineOf(doc, lineCounter, path)} ${path.join('.')}: unknown key${known ? ` (known keys: ${known})` : ''}`;
-      })
-      .join('\n');
-  }
-  const path = issue.path.map(String);
-  const label = path.length > 0 ? path.join('.') : '(top level)';
-  const node = path.length > 0 ? doc.getIn(path, true) : undefined;
-  const shown = isScalar(node) ? ` (got ${JSON.stringify(node.value)})` : '';
-  return `${file}:${lineOf(doc, lineCounter, path)} ${label}: ${issue.message}${shown}`;
-}
-
-/** Line of the deepest key of `path` that exists in the document. */
-function lineOf(doc: Document, lineCounter: LineCounter, path: ReadonlyArray<string | number>): number {
-  let node: unknown = doc.contents;
-  let line = 1;
-  for (const key of path) {
-    if (!isMap(node)) break;
-    const pair = node.items.find((item) => isScalar(item.key) && String(item.key.value) === String(key));
-    if (!pair) break;
-    const range = (pair.key as { range?: [number, number, number] }).range;
-    if (range) line = lineCounter.linePos(range[0]).line;
-    node = pair.value;
-  }
-  return line;
-}
-
-function knownKeysAt(path: ReadonlyArray<PropertyKey>): string | null {
-  let schema: unknown = productionSchema;
-  for (const key of path) schema = childOf(schema, String(key));
-  const shape = unwrap(schema)?.shape;
-  return shape ? Object.keys(shape).join(', ') : null;
-}
-
-type SchemaNode = { def?: { innerType?: unknown; valueType?: unknown }; shape?: Record<string, unknown> };
-
-/** The schema of `key` inside an object (its shape) or a record (its value type). */
-function childOf(schema: unknown, key: string): unknown {
-  const node = unwrap(schema);
-  return node?.shape ? node.shape[key] : node?.def?.valueType;
-}
-
-/** Through default/prefault/optional wrappers to the object or record underneath. */
-function unwrap(schema: unknown): SchemaNode | undefined {
-  let current = schema as SchemaNode | undefined;
-  for (let i = 0; i < 5 && current; i++) {
-    if (current.shape || current.def?.valueType) return current;
-    current = current.def?.innerType as SchemaNode | undefined;
-  }
-  return undefined;
 }
 
 function deepFreeze<T>(value: T): T {
