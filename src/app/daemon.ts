@@ -218,21 +218,37 @@ class Daemon {
     });
     const { engine, broker, risk, flags } = kernel;
     log.info(kernel.gateDescription);
-    shadow = buildShadowSide({
-      config,
-      paths,
-      ledger,
-      engine,
-      risk,
-      markets,
-      feed,
-      clock: this.clock,
-      log,
-      onError: (message, error) => this.recordError(message, error),
-      champion: production.champion,
-      challengers: production.challengers,
-    });
-    const shadowSide = shadow;
+    const makeShadow = () =>
+      buildShadowSide({
+        config,
+        paths,
+        ledger,
+        engine,
+        risk,
+        markets,
+        feed,
+        clock: this.clock,
+        log,
+        onError: (message, error) => this.recordError(message, error),
+        champion: production.champion,
+        challengers: production.challengers,
+      });
+    let shadowSide = makeShadow();
+    shadow = shadowSide;
+    let shadowLineup = production.challengers.join(',');
+    /** Challengers added or removed from the CLI: a new shadow side, warmed on the recent candles. */
+    const refreshShadowLineup = () => {
+      const lineup = production.challengers.join(',');
+      if (lineup === shadowLineup) return;
+      shadowLineup = lineup;
+      shadowSide.runner.checkpoint();
+      shadowSide.close();
+      shadowSide = makeShadow();
+      shadow = shadowSide;
+      for (const batch of production.recentBatches()) shadowSide.onBatch(batch);
+      log.warn({ challengers: production.challengers }, 'challengers changed: shadow books follow from this candle');
+      changed();
+    };
     const safety = new SafetySide({ paths, ledger, engine, broker, flags, env: this.env, now: () => this.clock.now(), log, onError: (m, e) => this.recordError(m, e), changed });
     safetyRef = safety;
     const restored = broker.openPositions();
@@ -332,6 +348,7 @@ class Daemon {
       if (this.outcome !== null || !guard.run(() => engine.processBatch(batch))) return;
       shadowSide.onBatch(batch);
       if (batch.warmup) return;
+      guard.run(refreshShadowLineup); // after this batch, so the new books start from the next candle
       guard.run(() => safety.observe(batch.ts));
       production.onMarketTime(batch.ts, broker.equity());
       this.runReports(reports, batch.ts);

@@ -2,6 +2,7 @@ import type { Config } from '../config/schema.js';
 import { loadProductionConfig } from '../config/load-production-config.js';
 import type { Engine } from '../engine/engine.js';
 import type { Candle } from '../model/candle.js';
+import type { CandleBatch } from '../ports/market-feed.js';
 import { dailyReturnPct } from '../monitoring/drift/daily-returns.js';
 import { runDailyCheck } from '../monitoring/production/daily-check.js';
 import { seedProduction } from '../monitoring/production/seed-production.js';
@@ -84,6 +85,13 @@ export class ProductionSide {
     if (this.state.champion && this.state.champion !== this.installed) this.installChampion(this.state.champion, engine);
   }
 
+  /** The candles kept, as warm-up batches in time order (to warm strategies that start now). */
+  recentBatches(): CandleBatch[] {
+    const byTs = new Map<number, Candle[]>();
+    for (const ring of this.recent.values()) for (const candle of ring) byTs.set(candle.ts, [...(byTs.get(candle.ts) ?? []), candle]);
+    return [...byTs.entries()].sort(([a], [b]) => a - b).map(([ts, candles]) => ({ ts, candles, warmup: true }));
+  }
+
   /** Builds the champion named by production (start-up and promotions), warmed on recent candles. */
   installChampion(id: string, engine: Engine): void {
     let strategy: Strategy;
@@ -93,7 +101,7 @@ export class ProductionSide {
       this.args.onAlert(`production names champion ${id}, which cannot be built (${(error as Error).message}); ${engine.champion.id} keeps trading`, true);
       return;
     }
-    const warm = [...this.recent.values()].flat().sort((a, b) => a.ts - b.ts);
+    const warm = this.recentBatches().flatMap((b) => b.candles);
     const context = { hasPosition: () => true, costEstimatePct: 0 };
     for (const candle of warm) strategy.onCandle(candle, context);
     const closed = this.args.config.strategies.on_promotion === 'close' ? engine.flatten('handover') : [];

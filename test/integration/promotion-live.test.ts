@@ -32,4 +32,24 @@ describe('champion/challenger in the running daemon', () => {
     child.kill('SIGTERM');
     expect((await child).exitCode).toBe(0);
   });
+
+  it('when a challenger is added from the CLI then status lists it and its shadow decisions start without a restart', async () => {
+    const home = tempHome();
+    writeConfig(home, FAST_REPLAY.replace('speed: max', 'speed: 3000'));
+    const child = startDaemon(home);
+    running.push(child);
+    await waitFor('trading', () => statusOf(home)?.market_time);
+    const added = await cli(['production', '--home', home, '--add-challenger', 'rsi_revert']);
+    expect(added.exitCode).toBe(0);
+    const listed = await waitFor('the challenger in status', () => {
+      const s = statusOf(home);
+      return s?.strategies.challengers.includes('rsi_revert') ? s : null;
+    });
+    const since = Date.parse(listed.market_time);
+    const decisions = () => readLines(path.join(home, 'data', 'rl', 'shadow_decisions.jsonl')).map((l) => JSON.parse(l));
+    await waitFor('a shadow decision of the new challenger', () => decisions().some((d) => d.strategy === 'rsi_revert' && d.role === 'challenger' && Date.parse(d.market_time) >= since), 60_000);
+    expect(child.pid).toBe(statusOf(home).pid);
+    child.kill('SIGTERM');
+    expect((await child).exitCode).toBe(0);
+  });
 });
