@@ -24,6 +24,7 @@ import { LedgerGuard } from './ledger-guard.js';
 import { SafetySide } from './safety-wiring.js';
 import { ProductionSide, strategyFromId } from './production-wiring.js';
 import { createReportSchedule, type ReportSchedule } from './report-sources.js';
+import { BackgroundWorker } from './background-worker.js';
 import { startHttpServer } from './http-server.js';
 import { activateKillSwitch } from '../readiness/kill-switch.js';
 import { liveModeSettings, liveModeStartupCheck } from '../readiness/live-mode.js';
@@ -176,7 +177,9 @@ class Daemon {
     const changed = () => publisher?.changed();
     const books = isLiveFeed(feed) ? new BookCache(feed, () => this.clock.now(), log) : undefined;
     let shadow: ShadowSide | null = null;
+    const background = new BackgroundWorker(log, (message, error) => this.recordError(message, error));
     const production = new ProductionSide({
+      runCheck: (job) => background.dailyCheck(job),
       config,
       paths,
       ledger,
@@ -341,6 +344,8 @@ class Daemon {
       weekly: config.reports.weekly,
       now: () => this.clock.now(),
       flush: () => guard.run(checkpoint),
+      execute: (task) =>
+        background.report(paths.home, task, { startingBalance: config.account.starting_balance, now: this.clock.now(), timeframeMs: timeframeToMs(config.feed.timeframe) }),
     });
     const warmupCandles = Math.max(kernel.warmupCandles, shadowSide.runner.warmupCandles) + 5;
     const running = feed.run({ after: engine.marketTime, warmupCandles }, (batch) => {
@@ -380,6 +385,7 @@ class Daemon {
       });
       await watcher.close();
       await http?.close();
+      await background.close();
     }
 
     const outcome = this.outcome ?? 'stopped';

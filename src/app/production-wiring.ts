@@ -9,7 +9,7 @@ import { seedProduction } from '../monitoring/production/seed-production.js';
 import { parseStrategySpec } from '../monitoring/production/strategy-spec.js';
 import { ReturnSource } from '../monitoring/production/production-types.js';
 import { SqliteProductionStore, productionVersionPoll, readProductionState } from '../persistence/sqlite-production-store.js';
-import type { SqliteLedger } from '../persistence/sqlite-ledger.js';
+import { SqliteLedger } from '../persistence/sqlite-ledger.js';
 import type { ProductionState } from '../ports/production-store.js';
 import type { Logger } from '../ports/logger.js';
 import type { Strategy } from '../strategies/strategy.js';
@@ -38,7 +38,6 @@ export class ProductionSide {
   private state: ProductionState;
   private readonly recent = new Map<string, Candle[]>();
   private day: { day: string; equity: number } | null = null;
-  private checking = false;
   /** The production id of the strategy the engine trades now. */
   private installed: string;
 
@@ -52,6 +51,8 @@ export class ProductionSide {
       keepCandles: number;
       dailyShadowReturns: (day: string) => Record<string, number | null>;
       onAlert: (message: string, critical: boolean) => void;
+      /** Where the check runs (the daemon: a worker thread, since expectations may need a backtest). */
+      runCheck?: (job: DailyCheckJob) => Promise<DailyCheckOutcome>;
     },
   ) {
     const { config, ledger, now } = args;
@@ -123,35 +124,62 @@ export class ProductionSide {
     if (day === this.day.day) return;
     const closed = this.day;
     this.day = { day, equity };
-    if (this.checking) return;
-    this.checking = true;
-    void this.dailyCheck(closed.day, dailyReturnPct(closed.equity, equity), new Date(marketTime).toISOString()).finally(() => {
-      this.checking = false;
-    });
+    // Checks queue up in order behind each other (the worker runs one job at a time).
+    void this.dailyCheck(closed.day, dailyReturnPct(closed.equity, equity), new Date(marketTime).toISOString());
   }
 
   private async dailyCheck(day: string, championReturn: number, marketTime: string): Promise<void> {
-    const { config, log, now, onAlert } = this.args;
+    const shadow = this.args.dailyShadowReturns(day);
+    const returns = [
+      { date: day, strategy: this.champion, return_pct: championReturn, source: ReturnSource.PAPER },
+      ...this.challengers.flatMap((id) => (typeof shadow[id] === 'number' ? [{ date: day, strategy: id, return_pct: shadow[id]!, source: ReturnSource.SHADOW }] : [])),
+    ];
+    const job: DailyCheckJob = { ledgerFile: this.args.paths.ledger, productionFile: this.args.paths.productionConfig, config: this.args.config, day, returns, marketTime, at: new Date(this.args.now()).toISOString() };
     try {
-      const production = loadProductionConfig(this.args.paths.productionConfig);
-      const at = new Date(now()).toISOString();
-      const shadow = this.args.dailyShadowReturns(day);
-      const returns = [
-        { date: day, strategy: this.champion, return_pct: championReturn, source: ReturnSource.PAPER },
-        ...this.challengers.flatMap((id) => (typeof shadow[id] === 'number' ? [{ date: day, strategy: id, return_pct: shadow[id]!, source: ReturnSource.SHADOW }] : [])),
-      ];
-      const result = await runDailyCheck({
-        store: this.store,
-        returns,
-        settings: production,
-        expectedFor: async (id) => (await resolveExpectedMetrics({ id, config, production, store: this.store, write: true, dataDir: EXPECTATIONS_DATA_DIR, at })).metrics,
-        at,
-        marketTime,
-      });
-      for (const alert of result.alerts) onAlert(alert.message, alert.level === 'critical');
-      log.info({ day, checked: result.assessments.map((a) => ({ strategy: a.strategy, drift: a.assessment })) }, 'daily production check');
+      const outcome = this.args.runCheck ? await this.args.runCheck(job) : await dailyProductionCheck(job);
+      for (const alert of outcome.alerts) this.args.onAlert(alert.message, alert.level === 'critical');
+      this.args.log.info({ day, checked: outcome.checked }, 'daily production check');
     } catch (error) {
-      onAlert(`daily production check for ${day} failed: ${(error as Error).message}`, false);
+      this.args.onAlert(`daily production check for ${day} failed: ${(error as Error).message}`, false);
     }
+  }
+}
+
+export interface DailyCheckJob {
+  readonly ledgerFile: string;
+  readonly productionFile: string;
+  readonly config: Readonly<Config>;
+  readonly day: string;
+  readonly returns: ReadonlyArray<{ date: string; strategy: string; return_pct: number; source: string }>;
+  readonly marketTime: string;
+  readonly at: string;
+}
+
+export interface DailyCheckOutcome {
+  readonly alerts: ReadonlyArray<{ level: string; message: string }>;
+  readonly checked: ReadonlyArray<{ strategy: string; drift: unknown }>;
+}
+
+/** The daily production check on its own connection to the ledger (it may run in a worker thread). */
+export async function dailyProductionCheck(job: DailyCheckJob): Promise<DailyCheckOutcome> {
+  const ledger = new SqliteLedger(job.ledgerFile);
+  try {
+    ledger.database.pragma('busy_timeout = 5000');
+    const store = new SqliteProductionStore(ledger.database);
+    const production = loadProductionConfig(job.productionFile);
+    const result = await runDailyCheck({
+      store,
+      returns: job.returns as Parameters<typeof runDailyCheck>[0]['returns'],
+      settings: production,
+      expectedFor: async (id) => (await resolveExpectedMetrics({ id, config: job.config, production, store, write: true, dataDir: EXPECTATIONS_DATA_DIR, at: job.at })).metrics,
+      at: job.at,
+      marketTime: job.marketTime,
+    });
+    return {
+      alerts: result.alerts.map((a) => ({ level: a.level, message: a.message })),
+      checked: result.assessments.map((a) => ({ strategy: a.strategy, drift: JSON.parse(JSON.stringify(a.assessment)) as unknown })),
+    };
+  } finally {
+    ledger.close();
   }
 }

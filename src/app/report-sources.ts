@@ -144,6 +144,11 @@ export interface ReportScheduleOptions {
   readonly now: () => number;
   /** Makes the day's last counts durable (the engine's checkpoint) before they are read. */
   readonly flush?: () => void;
+  /**
+   * Runs a due report. Default: here and now, returning the files written. The daemon hands it
+   * to a worker thread instead (returning nothing), so reading the logs never stalls trading.
+   */
+  readonly execute?: (task: ReportTask) => readonly string[] | void;
 }
 
 export interface ReportSchedule {
@@ -171,8 +176,8 @@ export function createReportSchedule(options: ReportScheduleOptions): ReportSche
   let lastDue: number | null = null;
   let lastWeek: string | null = null;
   const reportOptions = (): ReportOptions => ({ startingBalance: options.startingBalance, now: options.now(), timeframeMs: options.timeframeMs });
-  // A period this session lived through gets a report even when empty ("no data" is the finding); one that ended before it only when it has data.
-  const worthWriting = (inputs: ReportInputs, from: number, to: number) => to > (sessionStart ?? -Infinity) || hasDataIn(inputs, from, to);
+
+  const execute = options.execute ?? ((task: ReportTask) => runReportTask(options.home, task, reportOptions()));
 
   return {
     onMarketTime(marketTime) {
@@ -185,8 +190,7 @@ export function createReportSchedule(options: ReportScheduleOptions): ReportSche
       const day = new Date(from).toISOString().slice(0, 10);
       if (!fs.existsSync(path.join(reportsDir, dailyReportFileName(day)))) {
         options.flush?.();
-        const inputs = dailyInputs(options.home, day, reportOptions());
-        if (worthWriting(inputs, from, from + DAY_MS)) written.push(...writeDaily(options.home, inputs, day).files);
+        written.push(...(execute({ kind: 'daily', day, sessionStart }) ?? []));
       }
       if (options.weekly !== false) {
         const week = previousIsoWeek(isoWeekOf(marketTime - offset));
@@ -195,15 +199,35 @@ export function createReportSchedule(options: ReportScheduleOptions): ReportSche
           lastWeek = label;
           if (!fs.existsSync(path.join(reportsDir, `${weeklyReportBaseName(label)}.json`))) {
             options.flush?.();
-            const inputs = weeklyInputs(options.home, week, reportOptions());
-            const weekFrom = isoWeekStart(week);
-            if (worthWriting(inputs, weekFrom, weekFrom + ISO_WEEK_MS)) written.push(...writeWeekly(options.home, inputs, week).files);
+            written.push(...(execute({ kind: 'weekly', week, sessionStart }) ?? []));
           }
         }
       }
       return written;
     },
   };
+}
+
+/** One report the schedule found due: what a worker thread needs to build and write it. */
+export type ReportTask =
+  | { readonly kind: 'daily'; readonly day: string; readonly sessionStart: number | null }
+  | { readonly kind: 'weekly'; readonly week: IsoWeek; readonly sessionStart: number | null };
+
+/**
+ * Gathers, builds and writes one report; returns the files written. A period this session
+ * lived through gets a report even when empty ("no data" is the finding); one that ended
+ * before it only when it has data.
+ */
+export function runReportTask(home: string, task: ReportTask, options: ReportOptions): readonly string[] {
+  const worthWriting = (inputs: ReportInputs, from: number, to: number) => to > (task.sessionStart ?? -Infinity) || hasDataIn(inputs, from, to);
+  if (task.kind === 'daily') {
+    const from = Date.parse(`${task.day}T00:00:00.000Z`);
+    const inputs = dailyInputs(home, task.day, options);
+    return worthWriting(inputs, from, from + DAY_MS) ? writeDaily(home, inputs, task.day).files : [];
+  }
+  const inputs = weeklyInputs(home, task.week, options);
+  const weekFrom = isoWeekStart(task.week);
+  return worthWriting(inputs, weekFrom, weekFrom + ISO_WEEK_MS) ? writeWeekly(home, inputs, task.week).files : [];
 }
 
 function hasDataIn(inputs: ReportInputs, from: number, to: number): boolean {

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FAST_REPLAY, cli, readLines, startDaemon, statusOf, tempHome, waitFor, writeConfig } from '../support/daemon.js';
@@ -52,4 +53,19 @@ describe('champion/challenger in the running daemon', () => {
     child.kill('SIGTERM');
     expect((await child).exitCode).toBe(0);
   });
+
+  it('when market days roll then the daemon logs each day\'s returns, checks drift and writes the daily reports, off the trading thread', async () => {
+    const home = tempHome();
+    writeConfig(home, FAST_REPLAY.replace('strategies: { challengers: [] }', 'strategies: { challengers: [donchian_breakout] }'));
+    const run = await cli(['run', '--home', home, '--exit-at-end', '--to', '2023-03-21T00:00:00Z']);
+    expect(run.exitCode).toBe(0);
+    const monitor = JSON.parse((await cli(['monitor', '--status', '--home', home, '--json'])).stdout);
+    const champion = monitor.strategies.find((s: { role: string }) => s.role === 'champion');
+    // 2023-03-16 (from 22:15) to 2023-03-20: four whole market days closed before the end.
+    expect(champion).toMatchObject({ strategy: 'ema_trend', days_logged: 4, last_date: '2023-03-19' });
+    expect(monitor.strategies.find((s: { strategy: string }) => s.strategy === 'donchian_breakout').days_logged).toBeGreaterThan(0);
+    const reports = fs.readdirSync(path.join(home, 'data', 'reports'));
+    for (const day of ['2023-03-17', '2023-03-18', '2023-03-19']) expect(reports).toContain(`daily_shadow_health_${day}.json`);
+  });
 });
+
