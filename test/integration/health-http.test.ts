@@ -147,7 +147,7 @@ describe('paperlive health', () => {
     ['the daily report is CRITICAL', { dailyReport: { overall_health: 'CRITICAL', critical: 1 } }, {}, 2, 'Shadow data collection health is CRITICAL'],
     ['LIVE_MODE is on without an allowlist', {}, { LIVE_MODE: 'true' }, 2, 'Live mode enabled but symbol allowlist is empty'],
     ['no daily report was written', { dailyReport: null }, {}, 2, 'Daily health reports missing in last 24h'],
-  ])('when %s then it exits %s and says why and what to do', async (_, setup, env, code, reason) => {
+  ])('when %s then the exit code carries the verdict and the output says why and what to do', async (_, setup, env, code, reason) => {
     const { home } = readyHome(setup);
     const result = await health(['--home', home], env);
     expect(result.exitCode).toBe(code);
