@@ -1,8 +1,8 @@
 import fs from 'node:fs';
-import { LineCounter, parseDocument, type Document } from 'yaml';
+import type { Document, LineCounter } from 'yaml';
 import { configSchema, type Config } from './schema.js';
 import { ConfigError } from '../model/errors.js';
-import { describeIssue, lineOf } from './yaml-issues.js';
+import { describeIssue, lineOf, parseYamlMapping } from './yaml-issues.js';
 
 /**
  * parse → validate → named rules → frozen. Every problem becomes one line of the form
@@ -17,17 +17,7 @@ export function loadConfig(file: string | null, rules: ReadonlyArray<ConfigRule>
 export type ConfigRule = (config: Config) => Array<{ path: Array<string | number>; message: string }>;
 
 export function parseConfigText(text: string, file: string, rules: ReadonlyArray<ConfigRule> = []): Readonly<Config> {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    const first = doc.errors[0]!;
-    const line = first.linePos?.[0]?.line ?? lineCounter.linePos(first.pos[0]).line;
-    throw new ConfigError(`${file}:${line} YAML syntax error: ${first.message.split('\n')[0]}`);
-  }
-  const raw: unknown = doc.toJS() ?? undefined;
-  if (raw !== undefined && (typeof raw !== 'object' || Array.isArray(raw))) {
-    throw new ConfigError(`${file}:1 (top level): must be a mapping of keys, got ${Array.isArray(raw) ? 'a list' : typeof raw}`);
-  }
+  const { raw, doc, lineCounter } = parseYamlMapping(text, file);
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((issue) => describeIssue(configSchema, issue, file, doc, lineCounter)).join('\n'));

@@ -1,9 +1,8 @@
 import fs from 'node:fs';
-import { LineCounter, parseDocument } from 'yaml';
 import { ConfigError } from '../model/errors.js';
 import { hasStrategy, strategyIds } from '../strategies/registry.js';
 import { productionSchema, type ProductionConfig } from './production-schema.js';
-import { describeIssue, lineOf } from './yaml-issues.js';
+import { describeIssue, lineOf, parseYamlMapping } from './yaml-issues.js';
 
 type Problem = { path: Array<string | number>; message: string };
 
@@ -18,17 +17,7 @@ export function loadProductionConfig(file: string | null): Readonly<ProductionCo
 }
 
 export function parseProductionConfigText(text: string, file: string): Readonly<ProductionConfig> {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    const first = doc.errors[0]!;
-    const line = first.linePos?.[0]?.line ?? lineCounter.linePos(first.pos[0]).line;
-    throw new ConfigError(`${file}:${line} YAML syntax error: ${first.message.split('\n')[0]}`);
-  }
-  const raw: unknown = doc.toJS() ?? undefined;
-  if (raw !== undefined && (typeof raw !== 'object' || Array.isArray(raw))) {
-    throw new ConfigError(`${file}:1 (top level): must be a mapping of keys, got ${Array.isArray(raw) ? 'a list' : typeof raw}`);
-  }
+  const { raw, doc, lineCounter } = parseYamlMapping(text, file);
   const parsed = productionSchema.safeParse(raw);
   if (!parsed.success) throw new ConfigError(parsed.error.issues.map((issue) => describeIssue(productionSchema, issue, file, doc, lineCounter)).join('\n'));
   const problems = PRODUCTION_RULES.flatMap((rule) => rule(parsed.data));

@@ -1,4 +1,5 @@
-import { isMap, isScalar, type Document, type LineCounter } from 'yaml';
+import { LineCounter, isMap, isScalar, parseDocument, type Document } from 'yaml';
+import { ConfigError } from '../model/errors.js';
 import type { z } from 'zod';
 
 /**
@@ -61,4 +62,20 @@ function unwrap(schema: unknown): SchemaNode | undefined {
     current = current.def?.innerType as SchemaNode | undefined;
   }
   return undefined;
+}
+
+/** A YAML config file parsed, with what error messages need: a syntax error or a non-mapping top level is a ConfigError naming the file and line. */
+export function parseYamlMapping(text: string, file: string): { raw: unknown; doc: Document; lineCounter: LineCounter } {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    const first = doc.errors[0]!;
+    const line = first.linePos?.[0]?.line ?? lineCounter.linePos(first.pos[0]).line;
+    throw new ConfigError(`${file}:${line} YAML syntax error: ${first.message.split('\n')[0]}`);
+  }
+  const raw: unknown = doc.toJS() ?? undefined;
+  if (raw !== undefined && (typeof raw !== 'object' || Array.isArray(raw))) {
+    throw new ConfigError(`${file}:1 (top level): must be a mapping of keys, got ${Array.isArray(raw) ? 'a list' : typeof raw}`);
+  }
+  return { raw, doc, lineCounter };
 }

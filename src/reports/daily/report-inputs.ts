@@ -1,5 +1,6 @@
 import type { TradeRecord } from '../../model/position.js';
 import type { ShadowLog } from './shadow-log.js';
+import type { GateDayStats } from '../../model/gate-day-stats.js';
 
 /**
  * Everything the daily and weekly reports are built from, gathered from a home by
@@ -45,16 +46,8 @@ export interface DailyEquityRow {
   readonly balance: number;
 }
 
-/** Same shape as risk/gate-stats.ts GateDayStats (reports may not import risk/). */
-export interface GateDayCounts {
-  readonly day: string;
-  readonly evaluated: number;
-  readonly allowed: number;
-  readonly rejected: number;
-  readonly rejection_reasons: Readonly<Record<string, number>>;
-  readonly turnover_blocked: number;
-  readonly turnover_block_rate: number | null;
-}
+/** The gate's counts for one market day, as risk/gate-stats.ts stores them. */
+export type GateDayCounts = GateDayStats;
 
 export interface ControlEventLine {
   readonly at: string;
