@@ -4,7 +4,6 @@ import { loadConfig } from '../config/load-config.js';
 import type { Config } from '../config/schema.js';
 import { configRules } from '../config/rules.js';
 import type { SignalRecord } from '../engine/engine.js';
-import { utcDay } from '../engine/market-day.js';
 import { InstanceLock, readPidFile } from '../io/instance-lock.js';
 import { JsonlAppender, repairTornTail } from '../io/jsonl.js';
 import { ConfigError, EmergencyStopError, InstanceLockedError, OperationalError, UsageError } from '../model/errors.js';
@@ -358,7 +357,7 @@ class Daemon {
       production.onMarketTime(batch.ts, broker.equity());
       this.runReports(reports, batch.ts);
       this.lastCandleProcessedAt = this.clock.now();
-      tradeFiles.rollTo(utcDay(batch.ts));
+      tradeFiles.rollToTime(batch.ts);
       const nowCanTrade = engine.blockers().length === 0;
       const nowHealthy = feed.health().healthy;
       if (nowCanTrade !== canTrade || nowHealthy !== feedHealthy) changed();

@@ -10,6 +10,7 @@ import type { Ledger } from '../ports/ledger.js';
 export class TradeFiles {
   private readonly appender: JsonlAppender;
   private today: { date: string; trades: TradeRecord[] } | null = null;
+  private dayStartMs = -Infinity;
 
   constructor(private readonly allTradesFile: string, private readonly todayFile: string, private readonly ledger: Ledger) {
     this.appender = new JsonlAppender(allTradesFile);
@@ -42,6 +43,13 @@ export class TradeFiles {
     const next = new Date(Date.parse(from) + 86_400_000).toISOString();
     this.today = { date: day, trades: this.ledger.tradesClosedBetween(from, next) };
     this.writeToday();
+  }
+
+  /** Per candle: only arithmetic until the market time leaves the current day. */
+  rollToTime(marketTime: number): void {
+    if (marketTime >= this.dayStartMs && marketTime < this.dayStartMs + 86_400_000) return;
+    this.dayStartMs = marketTime - (marketTime % 86_400_000);
+    this.rollTo(new Date(this.dayStartMs).toISOString().slice(0, 10));
   }
 
   close(): void {
