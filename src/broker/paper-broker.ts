@@ -198,8 +198,10 @@ export class PaperBroker {
   }
 
   /** Fills waiting orders at this candle's open, then lets stops and targets act on its range. */
-  onCandle(candle: Candle): BrokerEvent[] {
+  onCandle(candle: Candle): readonly BrokerEvent[] {
     assertCandle(candle);
+    // Most candles change nothing: they allocate no event list.
+    if (this.pending.length === 0 && this.positions.size === 0) return NO_EVENTS;
     const events: BrokerEvent[] = [];
     if (this.pending.length > 0) {
       for (const order of this.pending.filter((o) => o.symbol === candle.symbol)) events.push(...this.fillAtOpen(order, candle));
@@ -464,6 +466,8 @@ function assertPrice(price: number, what: string): void {
 }
 
 /** A candle the feed let through with a non-price or an impossible range would corrupt the books. */
+const NO_EVENTS: readonly BrokerEvent[] = Object.freeze([]);
+
 function assertCandle(candle: Candle): void {
   const { open, high, low, close } = candle;
   // Hot path: one comparison chain per candle; messages are built only when something is wrong.

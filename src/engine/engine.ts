@@ -233,7 +233,7 @@ export class Engine {
     let record: SignalRecord;
     if (signal.direction === 'exit') {
       const result = broker.submitExit(signal.symbol, signal.strategy, signal.reason, signal.market_time);
-      record = { ...signal, executed: result.ok, gate: { allowed: result.ok, reasons: result.ok ? [] : [result.reason] }, quantity: broker.position(signal.symbol)?.quantity ?? 0 };
+      record = signalRecord(signal, result.ok, result.ok ? [] : [result.reason], broker.position(signal.symbol)?.quantity ?? 0);
     } else {
       const verdict = judgeEntry({
         signal,
@@ -264,7 +264,7 @@ export class Engine {
         executed = result.ok;
         if (!result.ok) reasons = [result.reason];
       }
-      record = { ...signal, executed, gate: { allowed: executed, reasons }, quantity: executed ? verdict.quantity : 0 };
+      record = signalRecord(signal, executed, reasons, executed ? verdict.quantity : 0);
       this.gateStats.record(this.day?.day ?? utcDay(signal.market_time), executed ? null : (reasons[0] ?? null));
     }
     this.lastSignalRecord = record;
@@ -286,7 +286,7 @@ export class Engine {
     };
   }
 
-  private applyBrokerEvents(events: BrokerEvent[]): boolean {
+  private applyBrokerEvents(events: readonly BrokerEvent[]): boolean {
     if (events.length === 0) return false;
     for (const event of events) {
       if (event.kind === 'opened') this.turnover.recordEntry(event.position.symbol, event.position.openedAt);
@@ -319,4 +319,27 @@ export class Engine {
     this.day = { day, startEquity: equity };
     this.dailyTrades = 0;
   }
+}
+
+/** Field by field, not `{ ...signal, more }`: see `signal()` in model/signal.ts for why. */
+function signalRecord(s: Signal, executed: boolean, reasons: readonly string[], quantity: number): SignalRecord {
+  return {
+    strategy: s.strategy,
+    symbol: s.symbol,
+    direction: s.direction,
+    score: s.score,
+    threshold: s.threshold,
+    confidence: s.confidence,
+    expected_value_pct: s.expected_value_pct,
+    cost_estimate_pct: s.cost_estimate_pct,
+    reason: s.reason,
+    market_time: s.market_time,
+    price: s.price,
+    stop: s.stop,
+    target: s.target,
+    trailing: s.trailing,
+    executed,
+    gate: { allowed: executed, reasons },
+    quantity,
+  };
 }

@@ -23,7 +23,7 @@ export class SqliteLedger implements Ledger {
     this.stmts = {
       insertOrder: db.prepare(
         `INSERT INTO orders (id, symbol, side, quantity, reserved, created_at, strategy, reason, position_id, plan, status)
-         VALUES (@id, @symbol, @side, @quantity, @reserved, @createdAt, @strategy, @reason, @positionId, @plan, 'pending')`,
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending')`,
       ),
       closeOrder: db.prepare('UPDATE orders SET status = ?, status_reason = ? WHERE id = ?'),
       pendingOrders: db.prepare("SELECT * FROM orders WHERE status = 'pending' ORDER BY created_at, id"),
@@ -56,7 +56,7 @@ export class SqliteLedger implements Ledger {
 
   insertOrder(order: PendingOrder): void {
     const plan = JSON.stringify({ stopDistance: order.stopDistance, targetDistance: order.targetDistance, trailing: order.trailing });
-    this.stmts.insertOrder.run({ ...order, plan });
+    this.stmts.insertOrder.run(order.id, order.symbol, order.side, order.quantity, order.reserved, order.createdAt, order.strategy, order.reason, order.positionId, plan);
   }
 
   closeOrder(id: string, status: 'filled' | 'cancelled' | 'rejected', reason: string | null): void {

@@ -1,6 +1,6 @@
 import { ATR, DonchianChannels } from 'trading-signals';
 import type { Candle } from '../model/candle.js';
-import type { Signal, TrailingSpec } from '../model/signal.js';
+import { signal, type Signal, type TrailingSpec } from '../model/signal.js';
 import { EdgeTracker } from './edge-tracker.js';
 import { booleanParam, integerParam, numberParam, type Strategy, type StrategyContext, type StrategyDefinition, type StrategyParams } from './strategy.js';
 
@@ -89,31 +89,36 @@ export const donchianBreakout: StrategyDefinition = {
         s.seen++;
         if (upper === null || lower === null || atr === null || s.seen < warmupCandles) return [];
 
-        const base = { strategy: 'donchian_breakout', symbol: candle.symbol, market_time: candle.ts, price: candle.close, cost_estimate_pct: context.costEstimatePct };
+        const { symbol, ts: market_time, close: price } = candle;
+        const cost_estimate_pct = context.costEstimatePct;
         if (candle.close < lower) {
           s.edge.exit();
           if (!context.hasPosition(candle.symbol)) return [];
           // Exits are rules, not bets: never filtered by strength.
-          return [{ ...base, direction: 'exit', score: 1, threshold: 0, confidence: 1, expected_value_pct: 0, reason: 'donchian_breakdown' }];
+          return [signal({ strategy: 'donchian_breakout', symbol, direction: 'exit', score: 1, threshold: 0, confidence: 1, expected_value_pct: 0, cost_estimate_pct, reason: 'donchian_breakdown', market_time, price })];
         }
         if (!(candle.close > upper)) return [];
         const stopDistance = stopMult * atr;
         const targetDistance = targetMult > 0 ? targetMult * atr : null;
         const trailing: TrailingSpec | null = trailMult > 0 ? { distance_pct: ((trailMult * atr) / candle.close) * 100, offset_pct: offsetPct, only_after_offset: onlyAfterOffset } : null;
-        const signal: Signal = {
-          ...base,
+        const entry = signal({
+          strategy: 'donchian_breakout',
+          symbol,
           direction: 'long',
           score: Math.min(1, (candle.close - upper) / atr),
           threshold: minScore,
           confidence: s.edge.winProbability,
           expected_value_pct: s.edge.expectedValuePct,
+          cost_estimate_pct,
           reason: 'donchian_breakout_up',
+          market_time,
+          price,
           stop: candle.close - stopDistance,
           target: targetDistance === null ? null : candle.close + targetDistance,
           trailing,
-        };
+        });
         s.edge.enter({ stopDistance, targetDistance, trailing });
-        return context.hasPosition(candle.symbol) ? [] : [signal];
+        return context.hasPosition(candle.symbol) ? [] : [entry];
       },
     };
   },

@@ -1,6 +1,6 @@
 import { ATR, EMA } from 'trading-signals';
 import type { Candle } from '../model/candle.js';
-import type { Signal } from '../model/signal.js';
+import { signal, type Signal } from '../model/signal.js';
 import { numberParam, type Strategy, type StrategyContext, type StrategyDefinition, type StrategyParams } from './strategy.js';
 
 interface SymbolState {
@@ -61,23 +61,18 @@ export const emaTrend: StrategyDefinition = {
         const spreadPct = (Math.abs(diff) / candle.close) * 100;
         const atrPct = (atr / candle.close) * 100;
         const score = Math.min(1, spreadPct / Math.max(atrPct, 1e-9));
-        const base = {
-          strategy: 'ema_trend',
-          symbol: candle.symbol,
-          market_time: candle.ts,
-          price: candle.close,
-          threshold: 0,
-          cost_estimate_pct: context.costEstimatePct,
-        };
+        const confidence = 0.5 + score / 2;
+        const { symbol, ts: market_time, close: price } = candle;
+        const cost_estimate_pct = context.costEstimatePct;
         if (crossedUp && !context.hasPosition(candle.symbol)) {
           const stop = candle.close - stopMult * atr;
           const target = targetMult > 0 ? candle.close + targetMult * atr : null;
           // Expected edge: a fixed-odds view of the bracket, discounted to half of the reward.
           const expected = targetMult > 0 ? Math.max(minEdgePct, 0.5 * targetMult * atrPct - 0.5 * stopMult * atrPct) : minEdgePct;
-          return [{ ...base, direction: 'long', score, confidence: 0.5 + score / 2, expected_value_pct: expected, reason: 'ema_cross_up', stop, target, trailing: null }];
+          return [signal({ strategy: 'ema_trend', symbol, direction: 'long', score, threshold: 0, confidence, expected_value_pct: expected, cost_estimate_pct, reason: 'ema_cross_up', market_time, price, stop, target, trailing: null })];
         }
         if (crossedDown && context.hasPosition(candle.symbol)) {
-          return [{ ...base, direction: 'exit', score, confidence: 0.5 + score / 2, expected_value_pct: 0, reason: 'ema_cross_down' }];
+          return [signal({ strategy: 'ema_trend', symbol, direction: 'exit', score, threshold: 0, confidence, expected_value_pct: 0, cost_estimate_pct, reason: 'ema_cross_down', market_time, price })];
         }
         return [];
       },

@@ -1,6 +1,6 @@
 import { ATR, EMA, RSI } from 'trading-signals';
 import type { Candle } from '../model/candle.js';
-import type { Signal } from '../model/signal.js';
+import { signal, type Signal } from '../model/signal.js';
 import { EdgeTracker } from './edge-tracker.js';
 import { integerParam, numberParam, type Strategy, type StrategyContext, type StrategyDefinition, type StrategyParams } from './strategy.js';
 
@@ -92,32 +92,37 @@ export const rsiRevert: StrategyDefinition = {
         s.dipLow = rsi > oversold ? 100 : dipLow;
         if (prev === null || trend === null || atr === null || s.seen < warmupCandles) return [];
 
-        const base = { strategy: 'rsi_revert', symbol: candle.symbol, market_time: candle.ts, price: candle.close, cost_estimate_pct: context.costEstimatePct };
+        const { symbol, ts: market_time, close: price } = candle;
+        const cost_estimate_pct = context.costEstimatePct;
         const exitReason = rsi >= overbought ? 'rsi_overbought' : rsi > exitLevel ? 'rsi_exit_level' : null;
         if (exitReason) s.edge.exit();
         if (exitReason && context.hasPosition(candle.symbol)) {
           // Exits are rules, not bets: never filtered by strength.
-          return [{ ...base, direction: 'exit', score: 1, threshold: 0, confidence: 1, expected_value_pct: 0, reason: exitReason }];
+          return [signal({ strategy: 'rsi_revert', symbol, direction: 'exit', score: 1, threshold: 0, confidence: 1, expected_value_pct: 0, cost_estimate_pct, reason: exitReason, market_time, price })];
         }
 
         const crossedUp = prev <= oversold && rsi > oversold && rsi < exitLevel;
         if (!crossedUp || !(candle.close > trend)) return [];
         const stopDistance = stopMult * atr;
         const targetDistance = targetMult > 0 ? targetMult * atr : null;
-        const signal: Signal = {
-          ...base,
+        const entry = signal({
+          strategy: 'rsi_revert',
+          symbol,
           direction: 'long',
           score: Math.min(1, Math.max(0, (oversold - dipLow) / oversold)),
           threshold: minScore,
           confidence: s.edge.winProbability,
           expected_value_pct: s.edge.expectedValuePct,
+          cost_estimate_pct,
           reason: 'rsi_oversold_cross_up',
+          market_time,
+          price,
           stop: candle.close - stopDistance,
           target: targetDistance === null ? null : candle.close + targetDistance,
           trailing: null,
-        };
+        });
         s.edge.enter({ stopDistance, targetDistance, trailing: null });
-        return context.hasPosition(candle.symbol) ? [] : [signal];
+        return context.hasPosition(candle.symbol) ? [] : [entry];
       },
     };
   },

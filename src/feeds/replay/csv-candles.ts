@@ -40,7 +40,11 @@ export function loadCandleSeries(file: string, symbol: string, timeframeMs: numb
   const header = bytes.subarray(0, firstNewline < 0 ? bytes.length : firstNewline).toString('utf8').trim().replace(/^\uFEFF/, '');
   if (header !== HEADER) throw new ConfigError(`replay data ${file}:1 has header "${header}", expected "${HEADER}"`);
 
-  const capacity = countLines(bytes, firstNewline + 1);
+  const len = bytes.length;
+  // One view type for every file, so the loops below stay monomorphic.
+  const view = new Uint8Array(bytes.buffer, bytes.byteOffset, len);
+  const bodyStart = firstNewline < 0 ? len : firstNewline + 1;
+  const capacity = countLines(bytes, bodyStart);
   const ts = new Float64Array(capacity);
   const open = new Float64Array(capacity);
   const high = new Float64Array(capacity);
@@ -51,20 +55,64 @@ export function loadCandleSeries(file: string, symbol: string, timeframeMs: numb
   const row = new Float64Array(6);
   let n = 0;
   let last = -Infinity;
-  let pos = firstNewline < 0 ? bytes.length : firstNewline + 1;
-  while (pos < bytes.length) {
-    let end = bytes.indexOf(NL, pos);
-    if (end < 0) end = bytes.length;
-    const fields = parseRow(bytes, pos, end, row);
-    pos = end + 1;
-    if (fields === 0) continue; // blank line
+  let pos = bodyStart;
+  while (pos < len) {
+    const rowStart = pos;
+    // Fast path: six plain decimals (digits, an optional dot and digits) separated by commas.
+    let plain = true;
+    for (let field = 0; field < 6; field++) {
+      let mantissa = 0;
+      let i = pos;
+      let c = 0;
+      while (i < len && (c = view[i]!) >= ZERO && c <= NINE) {
+        mantissa = mantissa * 10 + (c - ZERO);
+        i++;
+      }
+      let digits = i - pos;
+      let fraction = 0;
+      if (i < len && view[i] === DOT) {
+        const fractionStart = ++i;
+        while (i < len && (c = view[i]!) >= ZERO && c <= NINE) {
+          mantissa = mantissa * 10 + (c - ZERO);
+          i++;
+        }
+        fraction = i - fractionStart;
+        digits = fraction === 0 ? 0 : digits + fraction;
+      }
+      // Past 15 digits the mantissa is no longer exact: the slow path decides.
+      if (digits === 0 || digits > 15 || (field < 5 && view[i] !== COMMA)) {
+        plain = false;
+        break;
+      }
+      // mantissa and 10^k are exact doubles, so one correctly rounded division gives exactly
+      // what Number() gives: the double nearest to the decimal.
+      row[field] = fraction > 0 ? mantissa / POW10[fraction]! : mantissa;
+      pos = field < 5 ? i + 1 : i;
+    }
+    if (plain) {
+      if (pos < len && view[pos] === CR) pos++;
+      if (pos < len && view[pos] !== NL) plain = false;
+      else pos++;
+    }
+    if (!plain) {
+      // Anything else (exponents, signs, blanks, too many or too few fields): the whole row through Number().
+      let end = view.indexOf(NL, rowStart);
+      if (end < 0) end = len;
+      const fields = parseRow(view, rowStart, end, row);
+      pos = end + 1;
+      if (fields === 0) continue; // blank line
+      if (fields !== 6) {
+        integrity.invalidRows++;
+        continue;
+      }
+    }
     const t = row[0]!;
     const o = row[1]!;
     const h = row[2]!;
     const l = row[3]!;
     const c = row[4]!;
     const v = row[5]!;
-    if (fields !== 6 || !Number.isFinite(t) || !(o > 0) || !(h >= Math.max(o, c)) || !(l <= Math.min(o, c)) || !(l > 0) || !(v >= 0)) {
+    if (!Number.isFinite(t) || !(o > 0) || !(h >= o && h >= c) || !(l <= o && l <= c) || !(l > 0) || !(v >= 0)) {
       integrity.invalidRows++;
       continue;
     }
@@ -116,7 +164,7 @@ export function candleAt(series: CandleSeries, index: number, shiftMs: number): 
 
 function countLines(bytes: Uint8Array, from: number): number {
   let count = 1;
-  for (let i = from; i < bytes.length; i++) if (bytes[i] === NL) count++;
+  for (let i = bytes.indexOf(NL, from); i >= 0; i = bytes.indexOf(NL, i + 1)) count++;
   return count;
 }
 
@@ -124,12 +172,14 @@ const NL = 10;
 const CR = 13;
 const COMMA = 44;
 const DOT = 46;
+const ZERO = 48;
+const NINE = 57;
 
 /**
- * Parses one CSV row of numbers into `out` without allocating; returns the number of fields
- * (0 for a blank line). Plain decimals are read digit by digit, exactly; anything else
- * (exponents, signs, garbage) goes through Number(), so a malformed field is NaN and the
- * caller rejects the row.
+ * The slow path: parses one CSV row of numbers into `out`; returns the number of fields (0 for
+ * a blank line). Plain decimals are read digit by digit, exactly; anything else (exponents,
+ * signs, spaces, garbage) goes through Number(), so a malformed field is NaN and the caller
+ * rejects the row.
  */
 function parseRow(bytes: Uint8Array, start: number, end: number, out: Float64Array): number {
   if (end > start && bytes[end - 1] === CR) end--;

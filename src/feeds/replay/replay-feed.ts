@@ -99,16 +99,18 @@ export class ReplayFeed implements MarketFeed {
         }
         if (this.stopped) break;
       }
+      // Behind schedule or at max speed, nothing else would ever get a turn: yield every slice.
+      const now = clock.now();
+      if (now - sliceStart >= sliceMs) {
+        await yieldToLoop();
+        sliceStart = clock.now();
+        if (this.stopped) break;
+      }
       const candles = cursor.at(index, shift);
-      this.lastTickAt = clock.now();
+      this.lastTickAt = now;
       const pending = onBatch({ ts, candles, warmup: false });
       if (pending) await pending; // a synchronous consumer costs no microtask per candle
       index++;
-      // Behind schedule or at max speed, nothing else would ever get a turn: yield every slice.
-      if (clock.now() - sliceStart >= sliceMs) {
-        await yieldToLoop();
-        sliceStart = clock.now();
-      }
     }
     if (!this.stopped) this.ended = true;
   }
@@ -133,18 +135,25 @@ export class ReplayFeed implements MarketFeed {
   }
 }
 
-/** Every distinct open time across the series, ascending. */
+/** Every distinct open time across the series, ascending: a merge of the already sorted series. */
 function mergeTimeline(series: readonly CandleSeries[]): Float64Array {
-  const all = new Float64Array(series.reduce((sum, s) => sum + s.length, 0));
-  let offset = 0;
-  for (const s of series) {
-    all.set(s.ts, offset);
-    offset += s.length;
+  const out = new Float64Array(series.reduce((sum, s) => sum + s.length, 0));
+  const heads = series.map(() => 0);
+  let n = 0;
+  for (;;) {
+    let min = Infinity;
+    for (let k = 0; k < series.length; k++) {
+      const s = series[k]!;
+      const head = heads[k]!;
+      if (head < s.length && s.ts[head]! < min) min = s.ts[head]!;
+    }
+    if (min === Infinity) break;
+    out[n++] = min;
+    for (let k = 0; k < series.length; k++) {
+      if (series[k]!.ts[heads[k]!] === min) heads[k] = heads[k]! + 1;
+    }
   }
-  all.sort();
-  let unique = 0;
-  for (let i = 0; i < all.length; i++) if (i === 0 || all[i] !== all[unique - 1]) all[unique++] = all[i]!;
-  return all.subarray(0, unique);
+  return out.subarray(0, n);
 }
 
 function lowerBound(sorted: Float64Array, value: number): number {

@@ -5,8 +5,8 @@ import { TEST, candle, entry, makeBroker, tempLedger } from './fixtures.js';
 
 const MIN = 60_000;
 const S = TEST.symbol;
-const closed = (events: BrokerEvent[]): TradeRecord[] => events.flatMap((e) => (e.kind === 'closed' ? [e.trade] : []));
-const opened = (events: BrokerEvent[]): Position[] => events.flatMap((e) => (e.kind === 'opened' ? [e.position] : []));
+const closed = (events: readonly BrokerEvent[]): TradeRecord[] => events.flatMap((e) => (e.kind === 'closed' ? [e.trade] : []));
+const opened = (events: readonly BrokerEvent[]): Position[] => events.flatMap((e) => (e.kind === 'opened' ? [e.position] : []));
 
 /** 10 TEST filled at 101.11 (open 101, 10 bps, the tick above), stop 96.11, target 111.11. */
 function holding(trailing: Position['trailing'] = null) {

@@ -8,8 +8,8 @@ import { BTC, TEST, candle, entry, makeBroker, onStep, tempLedger } from './fixt
 const MIN = 60_000;
 const S = TEST.symbol;
 
-const closed = (events: BrokerEvent[]): TradeRecord[] => events.flatMap((e) => (e.kind === 'closed' ? [e.trade] : []));
-const opened = (events: BrokerEvent[]): Position[] => events.flatMap((e) => (e.kind === 'opened' ? [e.position] : []));
+const closed = (events: readonly BrokerEvent[]): TradeRecord[] => events.flatMap((e) => (e.kind === 'closed' ? [e.trade] : []));
+const opened = (events: readonly BrokerEvent[]): Position[] => events.flatMap((e) => (e.kind === 'opened' ? [e.position] : []));
 
 /** A broker holding 10 TEST bought at the open 101.00 (fill 101.11 with 10 bps and the tick), stop 5 below the fill. */
 function withPosition(plan: { targetDistance?: number | null; trailing?: Position['trailing']; stopDistance?: number } = {}) {

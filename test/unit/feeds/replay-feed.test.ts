@@ -124,6 +124,42 @@ describe('loadCandleSeries', () => {
     expect(series.integrity).toEqual({ duplicates: 1, outOfOrder: 1, gaps: 1, missingCandles: 3, invalidRows: 2 });
   });
 
+  it('when fields are written in any form Number() reads then each value is exactly what Number() gives', () => {
+    // A seeded generator: plain decimals of every length, 16+ digit mantissas, exponents,
+    // signs, spaces and CRLF rows, which the fast path must either read exactly or hand over.
+    let seed = 42;
+    const next = (): number => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+    const digits = (k: number): string => Array.from({ length: k }, () => Math.floor(next() * 10)).join('');
+    const field = (): string => {
+      const form = Math.floor(next() * 8);
+      const int = String(1 + Math.floor(next() * 99_999));
+      if (form === 0) return int;
+      if (form === 1) return `${int}.${digits(1 + Math.floor(next() * 8))}`;
+      if (form === 2) return `0.${digits(1 + Math.floor(next() * 14))}1`;
+      if (form === 3) return `${int}${digits(9)}.${digits(6)}`; // 16+ digits
+      if (form === 4) return `${int}e-${1 + Math.floor(next() * 3)}`;
+      if (form === 5) return `+${int}.${digits(2)}`;
+      if (form === 6) return ` ${int}.${digits(3)} `;
+      return `${int}.${digits(2)}00`;
+    };
+    const expected: number[][] = [];
+    const lines = ['timestamp,open,high,low,close,volume'];
+    for (let i = 0; i < 2_000; i++) {
+      const texts = [field(), field(), field(), field()].sort((a, b) => Number(a) - Number(b));
+      const volume = field();
+      const row = [String(T0 + i * MIN), texts[1]!, texts[3]!, texts[0]!, texts[2]!, volume];
+      expected.push(row.map(Number));
+      lines.push(row.join(',') + (i % 2 === 0 ? '\r' : ''));
+    }
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'replay-'));
+    const file = path.join(dir, 'BINANCE_BTC-USDT_1m.csv');
+    fs.writeFileSync(file, lines.join('\n'));
+    const series = loadCandleSeries(file, 'BTC/USDT', MIN);
+    expect(series.integrity.invalidRows).toBe(0);
+    const parsed = Array.from({ length: series.length }, (_, i) => [series.ts[i], series.open[i], series.high[i], series.low[i], series.close[i], series.volume[i]]);
+    expect(parsed).toEqual(expected);
+  });
+
   it('when reading the bundled real BTC data then the 2023-03-24 exchange halt shows as one gap of 80 candles', () => {
     const series = loadCandleSeries(path.join(REPLAY_DATA, 'BINANCE_BTC-USDT_1m.csv'), 'BTC/USDT', MIN);
     expect(series.length).toBe(66_087);
