@@ -5,7 +5,7 @@ import type { ExitReason, TradeRecord } from '../model/position.js';
 import type { Signal } from '../model/signal.js';
 import type { Ledger } from '../ports/ledger.js';
 import type { CandleBatch } from '../ports/market-feed.js';
-import { DEFAULT_GATE_SETTINGS, entryRulesFor, type GateSettings } from '../risk/gate-settings.js';
+import { DEFAULT_GATE_SETTINGS, entryRulesFor, type EntryRules, type GateSettings } from '../risk/gate-settings.js';
 import { GateStats, type GateDayStats } from '../risk/gate-stats.js';
 import { accountBlockers, judgeEntry, type GateAccount, type GateFlags } from '../risk/trade-gate.js';
 import type { RiskSettings } from '../risk/risk-settings.js';
@@ -79,6 +79,7 @@ export class Engine {
   private readonly context: StrategyContext;
   private readonly turnover: TurnoverBook;
   private readonly gateSettings: GateSettings;
+  private readonly rulesBySymbol = new Map<string, EntryRules>();
   /** The gate's decisions per UTC market day, for status and the daily report. */
   readonly gateStats: GateStats;
 
@@ -239,7 +240,7 @@ export class Engine {
         signal,
         flags: this.gateFlags(),
         risk: this.effectiveRisk(risk),
-        rules: entryRulesFor(this.gateSettings, signal.symbol),
+        rules: this.rulesFor(signal.symbol),
         turnover: this.turnover.state(signal.symbol),
         account: this.gateAccount(),
         market: broker.market(signal.symbol),
@@ -270,6 +271,16 @@ export class Engine {
     this.lastSignalRecord = record;
     listener.onSignal(record);
     return record.executed;
+  }
+
+  /** The symbol's entry rules; the settings never change after construction, so they are merged once. */
+  private rulesFor(symbol: string): EntryRules {
+    let rules = this.rulesBySymbol.get(symbol);
+    if (!rules) {
+      rules = entryRulesFor(this.gateSettings, symbol);
+      this.rulesBySymbol.set(symbol, rules);
+    }
+    return rules;
   }
 
   private gateAccount(): GateAccount {

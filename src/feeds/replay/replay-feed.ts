@@ -81,6 +81,11 @@ export class ReplayFeed implements MarketFeed {
     const sliceMs = this.options.sliceMs ?? 8;
     let pace: { wall: number; market: number } | null = null;
     let sliceStart = clock.now();
+    // Reading the clock costs about 100 ns, as much as a tenth of a backtest batch: when
+    // batches are fast, it is read every `stride` batches, about 16 times per slice.
+    let stride = 1;
+    let untilClock = 0;
+    let batchesInSlice = 0;
     while (!this.stopped) {
       if (index >= timeline.length || timeline[index]! >= to) {
         if (!this.options.loop) break;
@@ -96,18 +101,25 @@ export class ReplayFeed implements MarketFeed {
         if (wait > 0) {
           await this.sleep(wait);
           sliceStart = clock.now();
+          batchesInSlice = 0;
         }
         if (this.stopped) break;
       }
       // Behind schedule or at max speed, nothing else would ever get a turn: yield every slice.
-      const now = clock.now();
-      if (now - sliceStart >= sliceMs) {
-        await yieldToLoop();
-        sliceStart = clock.now();
-        if (this.stopped) break;
+      batchesInSlice++;
+      if (--untilClock <= 0) {
+        const now = clock.now();
+        this.lastTickAt = now;
+        if (now - sliceStart >= sliceMs) {
+          stride = Math.max(1, Math.floor(batchesInSlice / 16));
+          batchesInSlice = 0;
+          await yieldToLoop();
+          sliceStart = clock.now();
+          if (this.stopped) break;
+        }
+        untilClock = stride;
       }
       const candles = cursor.at(index, shift);
-      this.lastTickAt = now;
       const pending = onBatch({ ts, candles, warmup: false });
       if (pending) await pending; // a synchronous consumer costs no microtask per candle
       index++;
@@ -135,24 +147,28 @@ export class ReplayFeed implements MarketFeed {
   }
 }
 
-/** Every distinct open time across the series, ascending: a merge of the already sorted series. */
+/** Every distinct open time across the series, ascending: merges of the already sorted series. */
 function mergeTimeline(series: readonly CandleSeries[]): Float64Array {
-  const out = new Float64Array(series.reduce((sum, s) => sum + s.length, 0));
-  const heads = series.map(() => 0);
+  let timeline: Float64Array = new Float64Array(0);
+  for (const s of series) timeline = mergeSorted(timeline, s.ts);
+  return timeline;
+}
+
+/** The union of two ascending arrays without duplicates, ascending. */
+function mergeSorted(a: Float64Array, b: Float64Array): Float64Array {
+  const out = new Float64Array(a.length + b.length);
+  let i = 0;
+  let j = 0;
   let n = 0;
-  for (;;) {
-    let min = Infinity;
-    for (let k = 0; k < series.length; k++) {
-      const s = series[k]!;
-      const head = heads[k]!;
-      if (head < s.length && s.ts[head]! < min) min = s.ts[head]!;
-    }
-    if (min === Infinity) break;
-    out[n++] = min;
-    for (let k = 0; k < series.length; k++) {
-      if (series[k]!.ts[heads[k]!] === min) heads[k] = heads[k]! + 1;
-    }
+  while (i < a.length && j < b.length) {
+    const x = a[i]!;
+    const y = b[j]!;
+    out[n++] = x < y ? x : y;
+    if (x <= y) i++;
+    if (y <= x) j++;
   }
+  while (i < a.length) out[n++] = a[i++]!;
+  while (j < b.length) out[n++] = b[j++]!;
   return out.subarray(0, n);
 }
 
