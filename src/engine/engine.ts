@@ -215,7 +215,7 @@ export class Engine {
   private runStrategy(candle: Candle, trading: boolean): boolean {
     const { listener } = this.options;
     const champion = this.championStrategy;
-    let signals: Signal[];
+    let signals: readonly Signal[];
     try {
       signals = champion.onCandle(candle, this.context);
     } catch (error) {

@@ -293,7 +293,7 @@ export class ShadowRunner {
     return acted;
   }
 
-  private signalsOf(s: StrategySeat, candle: Candle): Signal[] {
+  private signalsOf(s: StrategySeat, candle: Candle): readonly Signal[] {
     try {
       return s.strategy.onCandle(candle, s.context);
     } catch (error) {

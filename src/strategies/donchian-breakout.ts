@@ -2,7 +2,7 @@ import { ATR, DonchianChannels } from 'trading-signals';
 import type { Candle } from '../model/candle.js';
 import { signal, type Signal, type TrailingSpec } from '../model/signal.js';
 import { EdgeTracker } from './edge-tracker.js';
-import { booleanParam, integerParam, numberParam, type Strategy, type StrategyContext, type StrategyDefinition, type StrategyParams } from './strategy.js';
+import { booleanParam, integerParam, NO_SIGNALS, numberParam, type Strategy, type StrategyContext, type StrategyDefinition, type StrategyParams } from './strategy.js';
 
 interface SymbolState {
   entryBand: DonchianChannels;
@@ -79,7 +79,7 @@ export const donchianBreakout: StrategyDefinition = {
       id: 'donchian_breakout',
       warmupCandles,
       isWarm: (symbol) => (states.get(symbol)?.seen ?? 0) >= warmupCandles,
-      onCandle(candle: Candle, context: StrategyContext): Signal[] {
+      onCandle(candle: Candle, context: StrategyContext): readonly Signal[] {
         const s = stateFor(candle.symbol);
         s.edge.advance(candle);
         const { upper, lower } = s;
@@ -87,17 +87,17 @@ export const donchianBreakout: StrategyDefinition = {
         s.lower = s.exitBand.add(candle)?.lower ?? null;
         const atr = s.atr.add(candle);
         s.seen++;
-        if (upper === null || lower === null || atr === null || s.seen < warmupCandles) return [];
+        if (upper === null || lower === null || atr === null || s.seen < warmupCandles) return NO_SIGNALS;
 
         const { symbol, ts: market_time, close: price } = candle;
         const cost_estimate_pct = context.costEstimatePct;
         if (candle.close < lower) {
           s.edge.exit();
-          if (!context.hasPosition(candle.symbol)) return [];
+          if (!context.hasPosition(candle.symbol)) return NO_SIGNALS;
           // Exits are rules, not bets: never filtered by strength.
           return [signal({ strategy: 'donchian_breakout', symbol, direction: 'exit', score: 1, threshold: 0, confidence: 1, expected_value_pct: 0, cost_estimate_pct, reason: 'donchian_breakdown', market_time, price })];
         }
-        if (!(candle.close > upper)) return [];
+        if (!(candle.close > upper)) return NO_SIGNALS;
         const stopDistance = stopMult * atr;
         const targetDistance = targetMult > 0 ? targetMult * atr : null;
         const trailing: TrailingSpec | null = trailMult > 0 ? { distance_pct: ((trailMult * atr) / candle.close) * 100, offset_pct: offsetPct, only_after_offset: onlyAfterOffset } : null;
@@ -118,7 +118,7 @@ export const donchianBreakout: StrategyDefinition = {
           trailing,
         });
         s.edge.enter({ stopDistance, targetDistance, trailing });
-        return context.hasPosition(candle.symbol) ? [] : [entry];
+        return context.hasPosition(candle.symbol) ? NO_SIGNALS : [entry];
       },
     };
   },

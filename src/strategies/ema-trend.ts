@@ -1,7 +1,7 @@
 import { ATR, EMA } from 'trading-signals';
 import type { Candle } from '../model/candle.js';
 import { signal, type Signal } from '../model/signal.js';
-import { numberParam, type Strategy, type StrategyContext, type StrategyDefinition, type StrategyParams } from './strategy.js';
+import { NO_SIGNALS, numberParam, type Strategy, type StrategyContext, type StrategyDefinition, type StrategyParams } from './strategy.js';
 
 interface SymbolState {
   fast: EMA;
@@ -44,20 +44,20 @@ export const emaTrend: StrategyDefinition = {
       id: 'ema_trend',
       warmupCandles,
       isWarm: (symbol) => (states.get(symbol)?.seen ?? 0) >= warmupCandles,
-      onCandle(candle: Candle, context: StrategyContext): Signal[] {
+      onCandle(candle: Candle, context: StrategyContext): readonly Signal[] {
         const s = stateFor(candle.symbol);
         const fast = s.fast.add(candle.close);
         const slow = s.slow.add(candle.close);
         const atr = s.atr.add(candle);
         s.seen++;
-        if (fast === null || slow === null || atr === null || s.seen < warmupCandles) return [];
+        if (fast === null || slow === null || atr === null || s.seen < warmupCandles) return NO_SIGNALS;
         const diff = fast - slow;
         const prev = s.prevDiff;
         s.prevDiff = diff;
-        if (prev === null) return [];
+        if (prev === null) return NO_SIGNALS;
         const crossedUp = prev <= 0 && diff > 0;
         const crossedDown = prev >= 0 && diff < 0;
-        if (!crossedUp && !crossedDown) return [];
+        if (!crossedUp && !crossedDown) return NO_SIGNALS;
         const spreadPct = (Math.abs(diff) / candle.close) * 100;
         const atrPct = (atr / candle.close) * 100;
         const score = Math.min(1, spreadPct / Math.max(atrPct, 1e-9));
@@ -74,7 +74,7 @@ export const emaTrend: StrategyDefinition = {
         if (crossedDown && context.hasPosition(candle.symbol)) {
           return [signal({ strategy: 'ema_trend', symbol, direction: 'exit', score, threshold: 0, confidence, expected_value_pct: 0, cost_estimate_pct, reason: 'ema_cross_down', market_time, price })];
         }
-        return [];
+        return NO_SIGNALS;
       },
     };
   },

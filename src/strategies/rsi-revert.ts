@@ -2,7 +2,7 @@ import { ATR, EMA, RSI } from 'trading-signals';
 import type { Candle } from '../model/candle.js';
 import { signal, type Signal } from '../model/signal.js';
 import { EdgeTracker } from './edge-tracker.js';
-import { integerParam, numberParam, type Strategy, type StrategyContext, type StrategyDefinition, type StrategyParams } from './strategy.js';
+import { integerParam, NO_SIGNALS, numberParam, type Strategy, type StrategyContext, type StrategyDefinition, type StrategyParams } from './strategy.js';
 
 interface SymbolState {
   rsi: RSI;
@@ -78,7 +78,7 @@ export const rsiRevert: StrategyDefinition = {
       id: 'rsi_revert',
       warmupCandles,
       isWarm: (symbol) => (states.get(symbol)?.seen ?? 0) >= warmupCandles,
-      onCandle(candle: Candle, context: StrategyContext): Signal[] {
+      onCandle(candle: Candle, context: StrategyContext): readonly Signal[] {
         const s = stateFor(candle.symbol);
         s.edge.advance(candle);
         const rsi = s.rsi.add(candle.close);
@@ -87,10 +87,10 @@ export const rsiRevert: StrategyDefinition = {
         s.seen++;
         const prev = s.prevRsi;
         s.prevRsi = rsi;
-        if (rsi === null) return [];
+        if (rsi === null) return NO_SIGNALS;
         const dipLow = Math.min(s.dipLow, rsi);
         s.dipLow = rsi > oversold ? 100 : dipLow;
-        if (prev === null || trend === null || atr === null || s.seen < warmupCandles) return [];
+        if (prev === null || trend === null || atr === null || s.seen < warmupCandles) return NO_SIGNALS;
 
         const { symbol, ts: market_time, close: price } = candle;
         const cost_estimate_pct = context.costEstimatePct;
@@ -102,7 +102,7 @@ export const rsiRevert: StrategyDefinition = {
         }
 
         const crossedUp = prev <= oversold && rsi > oversold && rsi < exitLevel;
-        if (!crossedUp || !(candle.close > trend)) return [];
+        if (!crossedUp || !(candle.close > trend)) return NO_SIGNALS;
         const stopDistance = stopMult * atr;
         const targetDistance = targetMult > 0 ? targetMult * atr : null;
         const entry = signal({
@@ -122,7 +122,7 @@ export const rsiRevert: StrategyDefinition = {
           trailing: null,
         });
         s.edge.enter({ stopDistance, targetDistance, trailing: null });
-        return context.hasPosition(candle.symbol) ? [] : [entry];
+        return context.hasPosition(candle.symbol) ? NO_SIGNALS : [entry];
       },
     };
   },

@@ -18,8 +18,12 @@ export interface Strategy {
   /** Candles per symbol before its signals mean anything. */
   readonly warmupCandles: number;
   isWarm(symbol: string): boolean;
-  onCandle(candle: Candle, context: StrategyContext): Signal[];
+  /** The candle's signals, usually none. The list may be shared (`NO_SIGNALS`): never change it. */
+  onCandle(candle: Candle, context: StrategyContext): readonly Signal[];
 }
+
+/** What most candles return: one frozen empty list rather than a new one per candle. */
+export const NO_SIGNALS: readonly Signal[] = Object.freeze([]);
 
 export type StrategyParams = Readonly<Record<string, number | boolean | string>>;
 

@@ -77,29 +77,40 @@ describe('paperlive run, as a process', () => {
     const first = start(home);
     const ledgerFile = path.join(home, 'data', 'paperlive.sqlite');
     type Row = { symbol: string; body: string };
-    let held: Array<{ symbol: string; quantity: number; entry: number }> = [];
-    await waitFor('an open position at the moment of the kill', () => {
+    const positionsIn = (db: Database.Database) =>
+      (db.prepare('SELECT symbol, body FROM positions ORDER BY symbol').all() as Row[]).map((r) => {
+        const p = JSON.parse(r.body);
+        return { symbol: p.symbol, quantity: p.quantity, entry: p.entry };
+      });
+    await waitFor('an open position in the ledger', () => {
       if ((statusOf(home)?.active_positions.length ?? 0) === 0) return false;
       first.kill('SIGSTOP');
+      let visible = 0;
       try {
         const db = new Database(ledgerFile, { readonly: true, fileMustExist: true, timeout: 200 });
-        held = (db.prepare('SELECT symbol, body FROM positions ORDER BY symbol').all() as Row[]).map((r) => {
-          const p = JSON.parse(r.body);
-          return { symbol: p.symbol, quantity: p.quantity, entry: p.entry };
-        });
+        visible = positionsIn(db).length;
         db.close();
       } catch {
-        held = []; // frozen inside a checkpoint: let it run on and try again
+        // frozen inside a checkpoint: let it run on and try again
       }
-      if (held.length > 0) return true;
+      if (visible > 0) return true;
       first.kill('SIGCONT');
       return false;
     });
     first.kill('SIGKILL');
     await first;
-    const db = new Database(ledgerFile, { readonly: true });
+    // What the crash left is what a restart must restore. A reader's view while the daemon
+    // was frozen can lag it by one transaction (frozen after the commit reached the WAL, before
+    // the WAL index showed it), so it is read from a copy of the files as they are now, which
+    // SQLite recovers the way the restart will, without touching the originals.
+    const copy = path.join(fs.mkdtempSync(path.join(home, 'crash-copy-')), 'ledger.sqlite');
+    fs.copyFileSync(ledgerFile, copy);
+    if (fs.existsSync(`${ledgerFile}-wal`)) fs.copyFileSync(`${ledgerFile}-wal`, `${copy}-wal`);
+    const db = new Database(copy);
+    const held = positionsIn(db);
     const persisted = JSON.parse((db.prepare("SELECT value FROM settings WHERE key = 'engine.last_market_time'").get() as { value: string }).value) as number;
     db.close();
+    expect(held.length).toBeGreaterThan(0);
     expect(fs.existsSync(path.join(home, 'logs', 'paper_live.pid'))).toBe(true);
 
     const second = start(home);

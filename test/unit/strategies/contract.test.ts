@@ -1,7 +1,11 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { Candle } from '../../../src/model/candle.js';
+import { closeAboveSma } from '../../../src/strategies/close-above-sma.js';
 import { createStrategy } from '../../../src/strategies/registry.js';
-import type { StrategyParams } from '../../../src/strategies/strategy.js';
+import type { Strategy, StrategyParams } from '../../../src/strategies/strategy.js';
 import { loadReplayCandles } from '../../support/candles.js';
 import { COST_PCT, exits, longs, run, type Emitted } from './harness.js';
 
@@ -13,12 +17,18 @@ const CASES: ReadonlyArray<readonly [string, StrategyParams]> = [
   ['ema_trend', {}],
   ['rsi_revert', {}],
   ['donchian_breakout', { atr_target_mult: 6 }],
+  ['close_above_sma', {}],
 ];
+
+/** A registered strategy, or the README's example, which is deliberately not registered. */
+function build(id: string, params: StrategyParams): Strategy {
+  return id === closeAboveSma.id ? closeAboveSma.create({ ...closeAboveSma.defaults, ...params }) : createStrategy(id, params);
+}
 
 const upTo = (emitted: readonly Emitted[], index: number): Emitted[] => emitted.filter((e) => e.index < index);
 
 describe.each(CASES)('%s on real BTC 5m candles', (id, params) => {
-  const make = () => createStrategy(id, params);
+  const make = () => build(id, params);
   const followed = run(make(), btc, 'follow');
 
   it('when run over the whole recording then it enters and exits with stop below price and target above', () => {
@@ -100,5 +110,18 @@ describe.each(CASES)('%s on real BTC 5m candles', (id, params) => {
       return { ...c, close, high: Math.max(c.high, close), low: Math.min(c.low, close) };
     });
     expect(upTo(run(make(), changed, 'follow'), k)).toEqual(upTo(followed, k));
+  });
+});
+
+describe('the README example strategy', () => {
+  it('when the README shows how to write a strategy then its code is exactly src/strategies/close-above-sma.ts', () => {
+    const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+    const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+    const block = /### Writing a strategy[\s\S]*?```ts\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(block).toBe(fs.readFileSync(path.join(root, 'src', 'strategies', 'close-above-sma.ts'), 'utf8'));
+  });
+
+  it('when it is not registered then no config can select it', () => {
+    expect(() => createStrategy('close_above_sma')).toThrow(/unknown strategy "close_above_sma"/);
   });
 });
