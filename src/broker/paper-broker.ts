@@ -204,7 +204,9 @@ export class PaperBroker {
     if (this.pending.length === 0 && this.positions.size === 0) return NO_EVENTS;
     const events: BrokerEvent[] = [];
     if (this.pending.length > 0) {
-      for (const order of this.pending.filter((o) => o.symbol === candle.symbol)) events.push(...this.fillAtOpen(order, candle));
+      // Only candles after the one that produced the order: a restart that delivers the
+      // signal's candle again (it crashed before the checkpoint) must not fill at its open.
+      for (const order of this.pending.filter((o) => o.symbol === candle.symbol && o.createdAt < candle.ts)) events.push(...this.fillAtOpen(order, candle));
     }
     const position = this.positions.get(candle.symbol);
     if (!position) return events;

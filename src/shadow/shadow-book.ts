@@ -183,7 +183,8 @@ export class ShadowBook {
     assertCandle(candle);
     const events: ShadowEvent[] = [];
     if (this.pending.length > 0) {
-      for (const order of this.pending.filter((o) => o.symbol === candle.symbol)) events.push(...this.fillAtOpen(order, candle));
+      // As the paper broker: only candles after the one that produced the order.
+      for (const order of this.pending.filter((o) => o.symbol === candle.symbol && o.createdAt < candle.ts)) events.push(...this.fillAtOpen(order, candle));
     }
     const position = this.positions.get(candle.symbol);
     if (!position) return events;

@@ -277,6 +277,17 @@ describe('PaperBroker restart', () => {
     expect(tradesResumed).toEqual(tradesStraight);
     expect(resumed.cash).toBe(straight.broker.cash);
   });
+
+  it('when the candle that produced an order arrives again after a restart then the order waits for the next candle', () => {
+    const { ledger, reopen } = tempLedger();
+    makeBroker({ ledger }).submitEntry(entry({ at: 5 * MIN }));
+    // The daemon died before its checkpoint: the restarted one is fed the 5-minute candle again.
+    const restarted = makeBroker({ ledger: reopen() });
+    expect(restarted.onCandle(candle(S, 5 * MIN, 90, 91, 89, 90.5))).toEqual([]);
+    expect(restarted.pendingOrders()).toHaveLength(1);
+    const [position] = opened(restarted.onCandle(candle(S, 6 * MIN, 101, 101.5, 100.5, 101.2)));
+    expect(position!.entry).toBe(101.11);
+  });
 });
 
 describe('PaperBroker with a live order book', () => {

@@ -134,6 +134,7 @@ describe('ShadowBook against the PaperBroker in hand-made cases', () => {
     ['a stop and target in one candle is the stop', { targetDistance: 3 }, [candle(S, M, 101, 101.5, 100.5, 101.2), candle(S, 2 * M, 101, 106, 95, 100)], 'stop'],
     ['a high through the target fills at the target', { targetDistance: 3 }, [candle(S, M, 101, 101.5, 100.5, 101.2), candle(S, 2 * M, 101.5, 104.5, 101.2, 104)], 'target'],
     ['a high only touching the target does not fill', { targetDistance: 3 }, [candle(S, M, 101, 101.5, 100.5, 101.2), candle(S, 2 * M, 101.5, 104.11, 101.2, 104)], 'open'],
+    ['the candle that produced the order, delivered again, does not fill it', {}, [candle(S, 0, 90, 91, 89, 90.5), candle(S, M, 101, 101.5, 100.5, 101.2)], 'open'],
     [
       'a trailing stop rises on the highs and is then hit',
       { trailing },
