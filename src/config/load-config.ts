@@ -3,6 +3,7 @@ import type { Document, LineCounter } from 'yaml';
 import { configSchema, type Config } from './schema.js';
 import { ConfigError } from '../model/errors.js';
 import { describeIssue, lineOf, parseYamlMapping } from './yaml-issues.js';
+import { deepFreeze } from '../model/deep-freeze.js';
 
 /**
  * parse → validate → named rules → frozen. Every problem becomes one line of the form
@@ -35,12 +36,4 @@ function finish(config: Config, file: string, source: { doc: Document; lineCount
     );
   }
   return deepFreeze(config);
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object') {
-    for (const child of Object.values(value)) deepFreeze(child);
-    Object.freeze(value);
-  }
-  return value;
 }

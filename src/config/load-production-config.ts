@@ -3,6 +3,7 @@ import { ConfigError } from '../model/errors.js';
 import { hasStrategy, strategyIds } from '../strategies/registry.js';
 import { productionSchema, type ProductionConfig } from './production-schema.js';
 import { describeIssue, lineOf, parseYamlMapping } from './yaml-issues.js';
+import { deepFreeze } from '../model/deep-freeze.js';
 
 type Problem = { path: Array<string | number>; message: string };
 
@@ -48,12 +49,4 @@ function specProblem(id: string): string[] {
     return [`"${id}" is not of the form strategy@param=value,param=value`];
   }
   return [];
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object') {
-    for (const child of Object.values(value)) deepFreeze(child);
-    Object.freeze(value);
-  }
-  return value;
 }

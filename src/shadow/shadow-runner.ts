@@ -14,7 +14,7 @@ import type { Advisor, AdvisorSnapshot, DecisionView } from './advisor.js';
 import { bookViewOf, decisionViewOf, isUsableRecommendation, signalOfRecommendation } from './advisor-views.js';
 import { decisionId, DecisionRole, type DecisionLine, type ShadowLine } from './decision-lines.js';
 import type { DecisionSink } from './decision-sink.js';
-import { deepFreeze } from './deep-freeze.js';
+import { deepFreeze } from '../model/deep-freeze.js';
 import { DEFAULT_HORIZONS_MS, OutcomeTracker } from './outcome-tracker.js';
 import { ShadowSeat, type AccountFlags, type SeatRules, type SeatVerdict } from './shadow-seat.js';
 import { StrategyWeights } from './strategy-weights.js';
