@@ -71,7 +71,8 @@ export class PaperBroker {
   constructor(private readonly options: PaperBrokerOptions) {
     const { ledger } = options;
     this.balance = ledger.getSetting<number>(BALANCE_KEY) ?? options.startingBalance;
-    this.seq = ledger.getSetting<number>(SEQ_KEY) ?? 0;
+    // Ledgers before 2026-11 wrote the sequence as a setting; now the order ids are the record.
+    this.seq = Math.max(ledger.getSetting<number>(SEQ_KEY) ?? 0, seqOf(ledger.lastOrderId()));
     for (const position of ledger.loadPositions()) this.positions.set(position.symbol, position);
     this.pending = ledger.loadPendingOrders();
     this.reserved = roundCash(this.pending.reduce((sum, order) => sum + order.reserved, 0));
@@ -159,10 +160,7 @@ export class PaperBroker {
       targetDistance: request.targetDistance,
       trailing: request.trailing,
     };
-    this.options.ledger.transaction(() => {
-      this.options.ledger.insertOrder(order, 'pending');
-      this.options.ledger.setSetting(SEQ_KEY, this.seq + 1);
-    });
+    this.options.ledger.transaction(() => this.options.ledger.insertOrder(order, 'pending'));
     this.seq += 1;
     this.pending.push(order);
     this.reserved = roundCash(this.reserved + reserved);
@@ -188,10 +186,7 @@ export class PaperBroker {
       targetDistance: null,
       trailing: null,
     };
-    this.options.ledger.transaction(() => {
-      this.options.ledger.insertOrder(order, 'pending');
-      this.options.ledger.setSetting(SEQ_KEY, this.seq + 1);
-    });
+    this.options.ledger.transaction(() => this.options.ledger.insertOrder(order, 'pending'));
     this.seq += 1;
     this.pending.push(order);
     return { ok: true };
@@ -369,17 +364,19 @@ export class PaperBroker {
     const seq = orderId === null ? this.seq + 1 : this.seq;
     this.options.ledger.transaction(() => {
       if (orderId === null) {
+        // A stop, a target or a flatten: the order is placed and filled in this one event.
         this.options.ledger.insertOrder(
           { id: fillOrderId, symbol: position.symbol, side: 'sell', quantity: position.quantity, reserved: 0, createdAt: at, strategy: position.strategy, reason, positionId: position.id, stopDistance: 0, targetDistance: null, trailing: null },
-          'pending',
+          'filled',
+          reason,
         );
+      } else {
+        this.options.ledger.closeOrder(fillOrderId, 'filled', reason);
       }
-      this.options.ledger.closeOrder(fillOrderId, 'filled', reason);
       this.options.ledger.insertFill({ orderId: fillOrderId, symbol: position.symbol, side: 'sell', quantity: position.quantity, price, fee: exitFee, slippage: exitSlippage, ts: at });
       this.options.ledger.deletePosition(position.id);
       this.options.ledger.insertTrade(trade);
       this.options.ledger.setSetting(BALANCE_KEY, balance);
-      this.options.ledger.setSetting(SEQ_KEY, seq);
     });
     this.seq = seq;
     if (orderId !== null) this.pending = this.pending.filter((o) => o.id !== orderId);
@@ -467,9 +464,16 @@ function assertPrice(price: number, what: string): void {
   if (!(price > 0) || !Number.isFinite(price)) throw new InvariantError(`${what} is ${price}, not a positive price`);
 }
 
-/** A candle the feed let through with a non-price or an impossible range would corrupt the books. */
+/** What a candle that changes nothing returns. */
 const NO_EVENTS: readonly BrokerEvent[] = Object.freeze([]);
 
+/** The sequence number in an order id (`ord-00000042` → 42); 0 when there is none. */
+function seqOf(orderId: string | null): number {
+  const match = orderId === null ? null : /^ord-(\d+)$/.exec(orderId);
+  return match ? Number(match[1]) : 0;
+}
+
+/** A candle the feed let through with a non-price or an impossible range would corrupt the books. */
 function assertCandle(candle: Candle): void {
   const { open, high, low, close } = candle;
   // Hot path: one comparison chain per candle; messages are built only when something is wrong.

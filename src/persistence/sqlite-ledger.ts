@@ -22,10 +22,12 @@ export class SqliteLedger implements Ledger {
     this.runInTransaction = db.transaction((fn: () => unknown) => fn());
     this.stmts = {
       insertOrder: db.prepare(
-        `INSERT INTO orders (id, symbol, side, quantity, reserved, created_at, strategy, reason, position_id, plan, status)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending')`,
+        `INSERT INTO orders (id, symbol, side, quantity, reserved, created_at, strategy, reason, position_id, plan, status, status_reason)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       closeOrder: db.prepare('UPDATE orders SET status = ?, status_reason = ? WHERE id = ?'),
+      // By length first: ids are zero-padded to 8 digits, and a 9th must still sort last.
+      lastOrderId: db.prepare('SELECT id FROM orders ORDER BY length(id) DESC, id DESC LIMIT 1').pluck(),
       pendingOrders: db.prepare("SELECT * FROM orders WHERE status = 'pending' ORDER BY created_at, id"),
       insertFill: db.prepare(
         'INSERT INTO fills (order_id, symbol, side, quantity, price, fee, slippage, ts) VALUES (@orderId, @symbol, @side, @quantity, @price, @fee, @slippage, @ts)',
@@ -54,9 +56,13 @@ export class SqliteLedger implements Ledger {
     return this.runInTransaction.immediate(fn) as T;
   }
 
-  insertOrder(order: PendingOrder): void {
+  insertOrder(order: PendingOrder, status: 'pending' | 'filled', reason: string | null = null): void {
     const plan = JSON.stringify({ stopDistance: order.stopDistance, targetDistance: order.targetDistance, trailing: order.trailing });
-    this.stmts.insertOrder.run(order.id, order.symbol, order.side, order.quantity, order.reserved, order.createdAt, order.strategy, order.reason, order.positionId, plan);
+    this.stmts.insertOrder.run(order.id, order.symbol, order.side, order.quantity, order.reserved, order.createdAt, order.strategy, order.reason, order.positionId, plan, status, reason);
+  }
+
+  lastOrderId(): string | null {
+    return (this.stmts.lastOrderId.get() as string | undefined) ?? null;
   }
 
   closeOrder(id: string, status: 'filled' | 'cancelled' | 'rejected', reason: string | null): void {

@@ -23,7 +23,10 @@ export interface ControlEventRow {
 /** The durable books. Every trading event is one `transaction`. */
 export interface Ledger {
   transaction<T>(fn: () => T): T;
-  insertOrder(order: PendingOrder, status: 'pending'): void;
+  /** A new order, waiting for its fill; or, for an exit that fills at once (a stop, a target), already filled with `reason`. */
+  insertOrder(order: PendingOrder, status: 'pending' | 'filled', reason?: string | null): void;
+  /** The highest order id written, or null: where the order sequence continues after a restart. */
+  lastOrderId(): string | null;
   closeOrder(id: string, status: 'filled' | 'cancelled' | 'rejected', reason: string | null): void;
   insertFill(fill: FillRow): void;
   upsertPosition(position: Position): void;

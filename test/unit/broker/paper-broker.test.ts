@@ -278,6 +278,26 @@ describe('PaperBroker restart', () => {
     expect(resumed.cash).toBe(straight.broker.cash);
   });
 
+  it('when a stop fills then its sell order is written already filled, and a restart continues the order ids after it', () => {
+    const { broker, ledger, reopen } = withPosition();
+    expect(closed(broker.onCandle(candle(S, 2 * MIN, 101, 101.2, 95, 96)))).toHaveLength(1);
+    const orders = ledger.database.prepare('SELECT id, side, status, status_reason FROM orders ORDER BY id').all();
+    expect(orders).toEqual([
+      { id: 'ord-00000001', side: 'buy', status: 'filled', status_reason: null },
+      { id: 'ord-00000002', side: 'sell', status: 'filled', status_reason: 'stop' },
+    ]);
+    expect(ledger.getSetting('broker.seq')).toBeUndefined();
+    const restarted = makeBroker({ ledger: reopen() });
+    const next = restarted.submitEntry(entry({ at: 3 * MIN }));
+    expect(next).toMatchObject({ ok: true, order: { id: 'ord-00000003' } });
+  });
+
+  it('when a ledger from before kept the sequence as a setting then the higher of it and the ids wins', () => {
+    const { ledger, reopen } = tempLedger();
+    ledger.setSetting('broker.seq', 41);
+    expect(makeBroker({ ledger: reopen() }).submitEntry(entry())).toMatchObject({ ok: true, order: { id: 'ord-00000042' } });
+  });
+
   it('when the candle that produced an order arrives again after a restart then the order waits for the next candle', () => {
     const { ledger, reopen } = tempLedger();
     makeBroker({ ledger }).submitEntry(entry({ at: 5 * MIN }));

@@ -88,9 +88,9 @@ describe('loadReadinessInput', () => {
     const { paths } = readyHome();
     const ledger = new SqliteLedger(paths.ledger);
     const order = { id: 'o1', symbol: 'ETH/USDT', side: 'buy' as const, quantity: 1, reserved: 2_000, createdAt: 1_000, strategy: 's', reason: 'r', positionId: null, stopDistance: 10, targetDistance: null, trailing: null };
-    ledger.insertOrder(order);
+    ledger.insertOrder(order, 'pending');
     ledger.insertFill({ orderId: 'o1', symbol: 'ETH/USDT', side: 'buy', quantity: 1, price: 2_000, fee: 2, slippage: 1, ts: 1_000 });
-    ledger.insertOrder({ ...order, id: 'o2' });
+    ledger.insertOrder({ ...order, id: 'o2' }, 'pending');
     ledger.insertFill({ orderId: 'o2', symbol: 'ETH/USDT', side: 'buy', quantity: 1, price: 2_000, fee: 2, slippage: 1, ts: 61_000 });
     ledger.close();
     expect(load(paths).execution.same_candle_fills).toBe(1);
