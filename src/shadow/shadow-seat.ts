@@ -111,7 +111,7 @@ export class ShadowSeat {
   }
 
   /** Plays one candle against the book and keeps turnover and trades up to date. */
-  onCandle(candle: Candle): ShadowEvent[] {
+  onCandle(candle: Candle): readonly ShadowEvent[] {
     const events = this.book.onCandle(candle);
     for (const event of events) {
       if (event.kind === 'opened') this.turnover.recordEntry(event.position.symbol, event.position.openedAt);
