@@ -251,7 +251,7 @@ class Daemon {
       log.warn({ challengers: production.challengers }, 'challengers changed: shadow books follow from this candle');
       changed();
     };
-    const safety = new SafetySide({ paths, ledger, engine, broker, flags, env: this.env, now: () => this.clock.now(), log, onError: (m, e) => this.recordError(m, e), changed });
+    const safety = new SafetySide({ paths, ledger, engine, broker, flags, env: this.env, now: () => this.clock.now(), log, onError: (m, e) => this.recordError(m, e), changed, preservation: config.risk.capital_preservation });
     safetyRef = safety;
     const restored = broker.openPositions();
     if (engine.marketTime !== null) log.info({ resume_after: new Date(engine.marketTime).toISOString() }, 'resuming after the last market time the ledger recorded');

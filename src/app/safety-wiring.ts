@@ -8,6 +8,7 @@ import { evaluateReadiness, type ReadinessReport } from '../readiness/evaluate-r
 import { killSwitchActive } from '../readiness/kill-switch.js';
 import { loadReadinessInput } from '../readiness/load-readiness.js';
 import { CapitalPreservation } from '../risk/capital-preservation/capital-preservation.js';
+import { preservationSettings, type PreservationOverrides } from '../risk/capital-preservation/preservation-settings.js';
 import type { HomePaths } from './paths.js';
 
 /**
@@ -31,9 +32,12 @@ export class SafetySide {
       log: Logger;
       onError: (message: string, error: unknown) => void;
       changed: () => void;
+      /** `risk.capital_preservation` from the config, already checked by its config rule. */
+      preservation: PreservationOverrides;
     },
   ) {
     this.preservation = new CapitalPreservation({
+      settings: preservationSettings(args.preservation),
       store: new SqliteSafetyStore(args.ledger.database),
       mirror: (doc) => writeJsonAtomic(args.paths.capitalPreservation, doc),
       onMirrorError: (error) => args.onError(`could not write ${args.paths.capitalPreservation}: ${(error as Error).message}`, error),

@@ -1,3 +1,4 @@
+import { preservationIssues } from '../risk/capital-preservation/preservation-settings.js';
 import { hasStrategy, strategyIds } from '../strategies/registry.js';
 import type { ConfigRule } from './load-config.js';
 
@@ -15,6 +16,7 @@ export const configRules: ReadonlyArray<ConfigRule> = [
     Object.keys(config.strategies.params).flatMap((id) =>
       hasStrategy(id) ? [] : [{ path: ['strategies', 'params', id], message: `parameters for unknown strategy "${id}" (known: ${strategyIds().join(', ')})` }],
     ),
+  (config) => preservationIssues(config.risk.capital_preservation).map((issue) => ({ path: ['risk', 'capital_preservation', ...issue.path], message: `${issue.value} ${issue.rule}` })),
   (config) => {
     const { from, to } = config.feed.replay;
     return from && to && Date.parse(from) >= Date.parse(to) ? [{ path: ['feed', 'replay', 'to'], message: `must be after feed.replay.from (${from})` }] : [];

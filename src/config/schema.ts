@@ -34,6 +34,31 @@ const feedSchema = z
   })
   .prefault({});
 
+/** Where a measure starts each capital-preservation level; null: it never triggers that level. */
+const ladderSchema = z.strictObject({
+  caution: z.number().nullable().optional(),
+  defensive: z.number().nullable().optional(),
+  lockdown: z.number().nullable().optional(),
+  crisis: z.number().nullable().optional(),
+});
+
+/**
+ * risk.capital_preservation: overrides of the built-in thresholds
+ * (src/risk/capital-preservation/preservation-settings.ts, docs/readiness.md). The ladders'
+ * order and the recovery bands are checked by a config rule, which names the key at fault.
+ */
+const capitalPreservationSchema = z
+  .strictObject({
+    drawdown_pct: ladderSchema.optional(),
+    daily_loss_pct: ladderSchema.optional(),
+    loss_streak: ladderSchema.optional(),
+    recovery_days: z
+      .strictObject({ caution: z.number().optional(), defensive: z.number().optional(), lockdown: z.number().optional(), crisis: z.number().optional() })
+      .optional(),
+    recovery_drawdown_pct: z.strictObject({ caution: z.number().optional(), defensive: z.number().optional() }).optional(),
+  })
+  .default({});
+
 const riskSchema = z
   .strictObject({
     risk_per_trade_pct: percentAbove0UpTo(5).default(0.5),
@@ -41,6 +66,7 @@ const riskSchema = z
     max_portfolio_heat_pct: percentAbove0UpTo(100).default(6),
     max_multiplier: z.number().min(0).max(10).default(2),
     daily_loss_limit_pct: percentAbove0UpTo(100).default(5),
+    capital_preservation: capitalPreservationSchema,
   })
   .prefault({});
 

@@ -84,6 +84,18 @@ describe('readiness, HTTP and LIVE_MODE in the running daemon', () => {
     await child;
   });
 
+  it('when capital-preservation thresholds are configured then the daemon judges by them and the state file shows them', async () => {
+    const home = tempHome();
+    // CAUTION at any drawdown of 0.01 %: the first losing trade of the replay escalates.
+    writeConfig(home, `${SLOW}risk:\n  capital_preservation:\n    drawdown_pct: { caution: 0.01 }\n    recovery_drawdown_pct: { caution: 0 }\n`);
+    const daemon = startDaemon(home);
+    running.push(daemon);
+    await waitFor('CAUTION from the configured drawdown threshold', () => statusOf(home)?.risk.capital_preservation === 'CAUTION', 30_000);
+    const state = JSON.parse(fs.readFileSync(path.join(home, 'data', 'capital_preservation_state.json'), 'utf8'));
+    expect(state.thresholds.drawdown_pct).toEqual({ caution: 0.01, defensive: 5, lockdown: 8, crisis: 12 });
+    expect(state.transitions.at(-1)).toMatchObject({ to: 'CAUTION' });
+  });
+
   it('when a sign-off is recorded then the promotion summary shows it', async () => {
     const home = tempHome();
     const result = await cli(['production', '--home', home, '--sign-off', 'Ada Lovelace']);

@@ -50,39 +50,75 @@ export interface PreservationOverrides {
 const KEY = 'risk.capital_preservation';
 const ORDER = ['caution', 'defensive', 'lockdown', 'crisis'] as const;
 
-/** The defaults with `overrides` applied, checked; a ConfigError names the first wrong key. */
-export function preservationSettings(overrides: PreservationOverrides = {}): PreservationSettings {
+/** One thing wrong with the overrides: the key under `risk.capital_preservation`, its value, and the rule it breaks. */
+export interface PreservationIssue {
+  readonly path: readonly string[];
+  readonly value: string;
+  readonly rule: string;
+}
+
+/** `risk.capital_preservation.drawdown_pct.defensive (2) must be above …`. */
+export function describePreservationIssue(issue: PreservationIssue): string {
+  return `${KEY}.${issue.path.join('.')} (${issue.value}) ${issue.rule}`;
+}
+
+/** The defaults with `overrides` applied. */
+export function mergePreservationSettings(overrides: PreservationOverrides = {}): PreservationSettings {
   const d = DEFAULT_PRESERVATION_SETTINGS;
-  const settings: PreservationSettings = {
+  return {
     drawdown_pct: { ...d.drawdown_pct, ...overrides.drawdown_pct },
     daily_loss_pct: { ...d.daily_loss_pct, ...overrides.daily_loss_pct },
     loss_streak: { ...d.loss_streak, ...overrides.loss_streak },
     recovery_days: { ...d.recovery_days, ...overrides.recovery_days },
     recovery_drawdown_pct: { ...d.recovery_drawdown_pct, ...overrides.recovery_drawdown_pct },
   };
-  checkLadder('drawdown_pct', settings.drawdown_pct, (v) => v > 0 && v < 100, 'a percentage above 0 and below 100');
-  checkLadder('daily_loss_pct', settings.daily_loss_pct, (v) => v > 0 && v < 100, 'a percentage above 0 and below 100');
-  checkLadder('loss_streak', settings.loss_streak, (v) => Number.isInteger(v) && v >= 1, 'a whole number of losses, at least 1');
+}
+
+/**
+ * What is wrong with the settings `overrides` make: each ladder must rise from CAUTION to
+ * CRISIS, recovery takes whole days, and a recovery drawdown must sit below the drawdown that
+ * starts its level, or the level could never be left. Empty when they are usable.
+ */
+export function preservationIssues(overrides: PreservationOverrides = {}): PreservationIssue[] {
+  const settings = mergePreservationSettings(overrides);
+  const issues: PreservationIssue[] = [
+    ...ladderIssues('drawdown_pct', settings.drawdown_pct, (v) => v > 0 && v < 100, 'a percentage above 0 and below 100'),
+    ...ladderIssues('daily_loss_pct', settings.daily_loss_pct, (v) => v > 0 && v < 100, 'a percentage above 0 and below 100'),
+    ...ladderIssues('loss_streak', settings.loss_streak, (v) => Number.isInteger(v) && v >= 1, 'a whole number of losses, at least 1'),
+  ];
   for (const level of ORDER) {
     const days = settings.recovery_days[level];
-    if (!Number.isInteger(days) || days < 1) throw new ConfigError(`${KEY}.recovery_days.${level} (${days}) must be a whole number of days, at least 1`);
+    if (!Number.isInteger(days) || days < 1) issues.push({ path: ['recovery_days', level], value: String(days), rule: 'must be a whole number of days, at least 1' });
   }
   const { caution, defensive } = settings.recovery_drawdown_pct;
   for (const [name, value, trigger] of [['caution', caution, settings.drawdown_pct.caution], ['defensive', defensive, settings.drawdown_pct.defensive]] as const) {
-    if (!(value >= 0)) throw new ConfigError(`${KEY}.recovery_drawdown_pct.${name} (${value}) must be a percentage, 0 or more`);
-    if (trigger !== null && value >= trigger) throw new ConfigError(`${KEY}.recovery_drawdown_pct.${name} (${value}) must be below ${KEY}.drawdown_pct.${name} (${trigger}), or the level could never be left`);
+    const path = ['recovery_drawdown_pct', name];
+    if (!(value >= 0)) issues.push({ path, value: String(value), rule: 'must be a percentage, 0 or more' });
+    else if (trigger !== null && value >= trigger) issues.push({ path, value: String(value), rule: `must be below ${KEY}.drawdown_pct.${name} (${trigger}), or the level could never be left` });
   }
-  if (caution > defensive) throw new ConfigError(`${KEY}.recovery_drawdown_pct.caution (${caution}) must not exceed ${KEY}.recovery_drawdown_pct.defensive (${defensive})`);
-  return settings;
+  if (caution > defensive) issues.push({ path: ['recovery_drawdown_pct', 'caution'], value: String(caution), rule: `must not exceed ${KEY}.recovery_drawdown_pct.defensive (${defensive})` });
+  return issues;
 }
 
-function checkLadder(name: string, ladder: LevelThresholds, valid: (v: number) => boolean, expected: string): void {
+/** The defaults with `overrides` applied, checked; a ConfigError names the first wrong key. */
+export function preservationSettings(overrides: PreservationOverrides = {}): PreservationSettings {
+  const [first] = preservationIssues(overrides);
+  if (first) throw new ConfigError(describePreservationIssue(first));
+  return mergePreservationSettings(overrides);
+}
+
+function ladderIssues(name: string, ladder: LevelThresholds, valid: (v: number) => boolean, expected: string): PreservationIssue[] {
+  const issues: PreservationIssue[] = [];
   let previous: { level: string; value: number } | null = null;
   for (const level of ORDER) {
     const value = ladder[level];
     if (value === null) continue;
-    if (typeof value !== 'number' || !valid(value)) throw new ConfigError(`${KEY}.${name}.${level} (${String(value)}) must be ${expected}, or null`);
-    if (previous && value <= previous.value) throw new ConfigError(`${KEY}.${name}.${level} (${value}) must be above ${KEY}.${name}.${previous.level} (${previous.value})`);
+    if (typeof value !== 'number' || !valid(value)) {
+      issues.push({ path: [name, level], value: String(value), rule: `must be ${expected}, or null` });
+      continue;
+    }
+    if (previous && value <= previous.value) issues.push({ path: [name, level], value: String(value), rule: `must be above ${KEY}.${name}.${previous.level} (${previous.value})` });
     previous = { level, value };
   }
+  return issues;
 }

@@ -41,6 +41,12 @@ describe('config loading', () => {
     expect(config.feed.source).toBe('ccxt');
   });
 
+  it('when capital-preservation thresholds are given then they override the built-in ones and the rest stay', () => {
+    const config = load('risk:\n  capital_preservation:\n    drawdown_pct: { caution: 2, crisis: null }\n    recovery_days: { lockdown: 5 }\n');
+    expect(config.risk.capital_preservation).toEqual({ drawdown_pct: { caution: 2, crisis: null }, recovery_days: { lockdown: 5 } });
+    expect(load('').risk.capital_preservation).toEqual({});
+  });
+
   it('when loaded then the config is frozen', () => {
     const config = load('');
     expect(Object.isFrozen(config.feed.symbols)).toBe(true);
@@ -70,6 +76,17 @@ describe('config loading', () => {
     ['an unknown promotion policy', 'strategies:\n  on_promotion: keep\n', `${FILE}:2 strategies.on_promotion:`],
     ['a report hour past 23', 'reports:\n  daily_hour_utc: 24\n', `${FILE}:2 reports.daily_hour_utc:`],
     ['a list at the top level', '- a\n- b\n', `${FILE}:1 (top level): must be a mapping`],
+    [
+      'a capital-preservation ladder out of order',
+      'risk:\n  capital_preservation:\n    drawdown_pct:\n      caution: 4\n      defensive: 3\n',
+      `${FILE}:5 risk.capital_preservation.drawdown_pct.defensive: 3 must be above risk.capital_preservation.drawdown_pct.caution (4)`,
+    ],
+    [
+      'a recovery band that could never be left',
+      'risk:\n  capital_preservation:\n    recovery_drawdown_pct: { caution: 3 }\n',
+      `${FILE}:3 risk.capital_preservation.recovery_drawdown_pct.caution: 3 must be below risk.capital_preservation.drawdown_pct.caution (3)`,
+    ],
+    ['an unknown capital-preservation measure', 'risk:\n  capital_preservation:\n    drawdown: { caution: 1 }\n', `${FILE}:3 risk.capital_preservation.drawdown: unknown key`],
   ])('when the file has %s then it fails naming file, line and key path', (_what, text, expected) => {
     expect(errorOf(text)).toContain(expected);
   });
