@@ -25,7 +25,7 @@ module.exports = {
     layer('monitoring', ['model', 'ports', 'io']),
     layer('reports', ['model', 'ports']),
     layer('shadow', ['model', 'ports', 'strategies', 'risk', 'io']),
-    layer('config', ['model', 'strategies']),
+    layer('config', ['model', 'strategies', 'risk']),
     layer('readiness', ['model', 'ports', 'io', 'risk']),
     layer('cli', ['app', 'model', 'io', 'monitoring', 'reports', 'config', 'persistence', 'strategies', 'readiness']),
     {

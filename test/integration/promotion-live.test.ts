@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FAST_REPLAY, cli, readLines, startDaemon, statusOf, tempHome, waitFor, writeConfig } from '../support/daemon.js';
 
@@ -30,6 +31,49 @@ describe('champion/challenger in the running daemon', () => {
     const after = later();
     expect(after.every((s) => s.strategy === 'donchian_breakout')).toBe(true);
     expect(child.pid).toBe(statusOf(home).pid);
+    child.kill('SIGTERM');
+    expect((await child).exitCode).toBe(0);
+  });
+
+  it('when on_promotion is close then a promotion closes the old champion\'s positions at market, as handover trades', async () => {
+    const home = tempHome();
+    // Wide stops and no target: positions stay open long enough to be caught.
+    const strategies = 'strategies: { challengers: [donchian_breakout], on_promotion: close, params: { ema_trend: { atr_stop_mult: 25, atr_target_mult: 0 } } }';
+    writeConfig(home, FAST_REPLAY.replace('speed: max', 'speed: 3000').replace('strategies: { challengers: [] }', strategies));
+    const child = startDaemon(home);
+    running.push(child);
+    const ledgerFile = path.join(home, 'data', 'paperlive.sqlite');
+    // Frozen while it holds a position, the daemon takes the promotion with its next batch.
+    await waitFor('an open position, the daemon frozen', () => {
+      if ((statusOf(home)?.active_positions.length ?? 0) === 0) return false;
+      child.kill('SIGSTOP');
+      let held = 0;
+      try {
+        const db = new Database(ledgerFile, { readonly: true, fileMustExist: true, timeout: 200 });
+        held = (db.prepare('SELECT COUNT(*) AS n FROM positions').get() as { n: number }).n;
+        db.close();
+      } catch {
+        // frozen inside a write: let it run on
+      }
+      if (held > 0) return true;
+      child.kill('SIGCONT');
+      return false;
+    });
+    const promote = await cli(['production', '--home', home, '--promote', 'donchian_breakout', '--yes']);
+    child.kill('SIGCONT');
+    expect(promote.exitCode).toBe(0);
+    const line = await waitFor('the promotion log line', () =>
+      readLines(path.join(home, 'logs', 'paper_live.log'))
+        .map((l) => JSON.parse(l))
+        .find((l) => l.champion === 'donchian_breakout' && typeof l.closed === 'number'),
+    );
+    expect(line.closed).toBeGreaterThan(0);
+    expect(line.msg).toContain('were closed at market');
+    const handovers = readLines(path.join(home, 'logs', 'all_trades.jsonl'))
+      .map((l) => JSON.parse(l))
+      .filter((t) => t.exit_reason === 'handover');
+    expect(handovers).toHaveLength(line.closed);
+    expect(handovers.every((t) => t.strategy === 'ema_trend')).toBe(true);
     child.kill('SIGTERM');
     expect((await child).exitCode).toBe(0);
   });
