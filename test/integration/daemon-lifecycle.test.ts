@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FAST_REPLAY, REPLAY_DATA, cli, heartbeatOf, readJson, readLines, startDaemon, statusOf, tempHome, waitFor, writeConfig } from '../support/daemon.js';
+import { FAST_REPLAY, REPLAY_DATA, cli, freezeHoldingPosition, heartbeatOf, readJson, readLines, startDaemon, statusOf, tempHome, waitFor, writeConfig } from '../support/daemon.js';
 
 const running: Array<{ kill: (signal?: NodeJS.Signals) => boolean }> = [];
 afterEach(() => {
@@ -82,21 +82,7 @@ describe('paperlive run, as a process', () => {
         const p = JSON.parse(r.body);
         return { symbol: p.symbol, quantity: p.quantity, entry: p.entry };
       });
-    await waitFor('an open position in the ledger', () => {
-      if ((statusOf(home)?.active_positions.length ?? 0) === 0) return false;
-      first.kill('SIGSTOP');
-      let visible = 0;
-      try {
-        const db = new Database(ledgerFile, { readonly: true, fileMustExist: true, timeout: 200 });
-        visible = positionsIn(db).length;
-        db.close();
-      } catch {
-        // frozen inside a checkpoint: let it run on and try again
-      }
-      if (visible > 0) return true;
-      first.kill('SIGCONT');
-      return false;
-    });
+    await freezeHoldingPosition(home, first);
     first.kill('SIGKILL');
     await first;
     // What the crash left is what a restart must restore. A reader's view while the daemon

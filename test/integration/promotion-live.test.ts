@@ -1,8 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FAST_REPLAY, cli, readLines, startDaemon, statusOf, tempHome, waitFor, writeConfig } from '../support/daemon.js';
+import { FAST_REPLAY, cli, freezeHoldingPosition, readLines, startDaemon, statusOf, tempHome, waitFor, writeConfig } from '../support/daemon.js';
 
 const running: Array<{ kill: (signal?: NodeJS.Signals) => boolean }> = [];
 afterEach(() => {
@@ -42,23 +41,8 @@ describe('champion/challenger in the running daemon', () => {
     writeConfig(home, FAST_REPLAY.replace('speed: max', 'speed: 3000').replace('strategies: { challengers: [] }', strategies));
     const child = startDaemon(home);
     running.push(child);
-    const ledgerFile = path.join(home, 'data', 'paperlive.sqlite');
     // Frozen while it holds a position, the daemon takes the promotion with its next batch.
-    await waitFor('an open position, the daemon frozen', () => {
-      if ((statusOf(home)?.active_positions.length ?? 0) === 0) return false;
-      child.kill('SIGSTOP');
-      let held = 0;
-      try {
-        const db = new Database(ledgerFile, { readonly: true, fileMustExist: true, timeout: 200 });
-        held = (db.prepare('SELECT COUNT(*) AS n FROM positions').get() as { n: number }).n;
-        db.close();
-      } catch {
-        // frozen inside a write: let it run on
-      }
-      if (held > 0) return true;
-      child.kill('SIGCONT');
-      return false;
-    });
+    await freezeHoldingPosition(home, child);
     const promote = await cli(['production', '--home', home, '--promote', 'donchian_breakout', '--yes']);
     child.kill('SIGCONT');
     expect(promote.exitCode).toBe(0);

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa, type ResultPromise } from 'execa';
+import Database from 'better-sqlite3';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const CLI = path.join(ROOT, 'dist', 'cli', 'main.js');
@@ -75,4 +76,28 @@ export async function waitFor<T>(what: string, probe: () => T | undefined | null
 export function readLines(file: string): string[] {
   if (!fs.existsSync(file)) return [];
   return fs.readFileSync(file, 'utf8').split('\n').filter((line) => line.length > 0);
+}
+
+/**
+ * Waits until the daemon holds a position, then leaves it frozen (SIGSTOP) with at least one
+ * position visible in its ledger; the caller sends SIGCONT or SIGKILL. A daemon frozen in the
+ * middle of a write is let run on and tried again.
+ */
+export async function freezeHoldingPosition(home: string, daemon: { kill: (signal?: NodeJS.Signals) => boolean }): Promise<void> {
+  const ledgerFile = path.join(home, 'data', 'paperlive.sqlite');
+  await waitFor('an open position, the daemon frozen', () => {
+    if ((statusOf(home)?.active_positions.length ?? 0) === 0) return false;
+    daemon.kill('SIGSTOP');
+    let held = 0;
+    try {
+      const db = new Database(ledgerFile, { readonly: true, fileMustExist: true, timeout: 200 });
+      held = (db.prepare('SELECT COUNT(*) AS n FROM positions').get() as { n: number }).n;
+      db.close();
+    } catch {
+      // frozen inside a write: let it run on and try again
+    }
+    if (held > 0) return true;
+    daemon.kill('SIGCONT');
+    return false;
+  });
 }
