@@ -184,9 +184,8 @@ export class PaperBroker extends PaperBooks {
   }
 
   protected close(position: Position, fill: TakerFill, reason: ExitReason, at: number, orderId: string | null): BrokerEvent {
-    const { trade, exitFee, exitSlippage, proceeds } = closingOf(position, fill, reason, at, this.requireMarket(position.symbol));
+    const { trade, exitFee, exitSlippage, balance } = closingOf(position, fill, reason, at, this.requireMarket(position.symbol), this.balance);
     const price = fill.price;
-    const balance = roundCash(this.balance + proceeds);
     assertCash(balance, this.reserved, `selling ${position.quantity} ${position.symbol} at ${price}`);
     const fillOrderId = orderId ?? this.nextOrderId();
     const seq = orderId === null ? this.seq + 1 : this.seq;

@@ -145,8 +145,8 @@ export function openingOf(order: PendingOrder, fill: TakerFill, at: number, mark
   return { position, cost };
 }
 
-/** The trade that selling `position` at `fill` makes, its exit fee and slippage, and the cash it brings in. */
-export function closingOf(position: Position, fill: TakerFill, reason: ExitReason, at: number, market: MarketSpec): { trade: TradeRecord; exitFee: number; exitSlippage: number; proceeds: number } {
+/** The trade that selling `position` at `fill` makes, its exit fee and slippage, and the cash balance after it. */
+export function closingOf(position: Position, fill: TakerFill, reason: ExitReason, at: number, market: MarketSpec, balanceBefore: number): { trade: TradeRecord; exitFee: number; exitSlippage: number; balance: number } {
   const price = fill.price;
   assertPrice(price, `exit price of ${position.symbol}`);
   const notional = position.quantity * price;
@@ -173,7 +173,7 @@ export function closingOf(position: Position, fill: TakerFill, reason: ExitReaso
     exit_reason: reason,
     hold_s: Math.max(0, Math.round((at - position.openedAt) / 1000)),
   };
-  return { trade, exitFee, exitSlippage, proceeds: notional - exitFee };
+  return { trade, exitFee, exitSlippage, balance: roundCash(balanceBefore + notional - exitFee) };
 }
 
 /**

@@ -104,8 +104,7 @@ export class ShadowBook extends PaperBooks {
   }
 
   protected close(position: Position, fill: TakerFill, reason: ExitReason, at: number, orderId: string | null): ShadowEvent {
-    const { trade, proceeds } = closingOf(position, fill, reason, at, this.requireMarket(position.symbol));
-    const balance = roundCash(this.balance + proceeds);
+    const { trade, balance } = closingOf(position, fill, reason, at, this.requireMarket(position.symbol), this.balance);
     assertCash(balance, this.reserved, `selling ${position.quantity} ${position.symbol} at ${fill.price} in a shadow book`);
     // A stop or target is an order of its own, numbered as the broker numbers it.
     if (orderId === null) this.seq += 1;
