@@ -11,7 +11,6 @@ import {
   orderIdOf,
   seqOfOrderId,
   sellOrderOf,
-  trailingAfter,
   type BookEvent,
   type EntryRequest,
   type TakerFill,
@@ -215,29 +214,16 @@ export class PaperBroker extends PaperBooks {
 
   private cancel(order: PendingOrder, reason: string, status: 'cancelled' | 'rejected' = 'cancelled'): void {
     this.options.ledger.transaction(() => this.options.ledger.closeOrder(order.id, status, reason));
-    this.removePending(order);
-    this.reserved = roundCash(this.reserved - order.reserved);
+    this.releaseOrder(order);
   }
 
-  /**
-   * Raises the high-water mark with this candle's high (after the exit check, so the candle's
-   * own low was judged against the previous level) and trails the stop. A moved stop is
-   * written at once and returned; a high-water mark that rose without moving it is written at
-   * the next `checkpoint`, with the market time it belongs to.
-   */
-  protected advanceTrailing(position: Position, high: number): Position | null {
-    const trail = trailingAfter(position, high, this.requireMarket(position.symbol).priceTick);
-    if (trail === null) return null;
-    if (!trail.moved) {
-      position.highWater = trail.highWater;
-      if (position.trailing) this.unsaved.add(position.symbol);
-      return null;
-    }
-    const next: Position = { ...position, highWater: trail.highWater, trailingStop: trail.trailingStop };
-    this.options.ledger.transaction(() => this.options.ledger.upsertPosition(next));
-    this.positions.set(next.symbol, next);
-    this.unsaved.delete(next.symbol);
-    return next;
+  protected override saveMovedStop(position: Position): void {
+    this.options.ledger.transaction(() => this.options.ledger.upsertPosition(position));
+    this.unsaved.delete(position.symbol);
+  }
+
+  protected override highWaterRaised(position: Position): void {
+    if (position.trailing) this.unsaved.add(position.symbol);
   }
 
   /**

@@ -1,8 +1,7 @@
 import fs from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { isTransientFsError } from '../io/atomic-write.js';
 
-/** On Windows a reader (an editor, an antivirus) holding the file makes these fail for a moment. */
-const RETRYABLE = new Set(['EPERM', 'EACCES', 'EBUSY']);
 const RETRIES = 20;
 
 /** Renames `from` over `to` (replacing it), retrying the transient Windows failures. */
@@ -21,8 +20,7 @@ async function withRetry(op: () => Promise<void>): Promise<void> {
       await op();
       return;
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code ?? '';
-      if (!RETRYABLE.has(code) || attempt >= RETRIES) throw error;
+      if (!isTransientFsError(error) || attempt >= RETRIES) throw error;
       await sleep(5 * (attempt + 1));
     }
   }

@@ -19,16 +19,27 @@ export function writeFileAtomic(target: string, data: string | Uint8Array, retri
   } finally {
     fs.closeSync(fd);
   }
+  try {
+    renameSyncWithRetry(tmp, target, retries);
+  } catch (error) {
+    fs.rmSync(tmp, { force: true });
+    throw error;
+  }
+}
+
+/** EPERM, EACCES or EBUSY: on Windows, another process (an editor, an antivirus, a reader) holding the file for a moment. */
+export function isTransientFsError(error: unknown): boolean {
+  return RETRYABLE.has((error as NodeJS.ErrnoException).code ?? '');
+}
+
+/** Renames `from` over `to`, retrying the transient Windows failures with a short, growing wait. */
+export function renameSyncWithRetry(from: string, to: string, retries = 20): void {
   for (let attempt = 0; ; attempt++) {
     try {
-      fs.renameSync(tmp, target);
+      fs.renameSync(from, to);
       return;
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code ?? '';
-      if (!RETRYABLE.has(code) || attempt >= retries) {
-        fs.rmSync(tmp, { force: true });
-        throw error;
-      }
+      if (!isTransientFsError(error) || attempt >= retries) throw error;
       sleepSync(5 * (attempt + 1));
     }
   }

@@ -336,8 +336,37 @@ export abstract class PaperBooks {
   /** Sells the whole position at `fill`; `orderId` is the waiting sell order it fills, null for a stop, a target or a flatten. */
   protected abstract close(position: Position, fill: TakerFill, reason: ExitReason, at: number, orderId: string | null): BookEvent;
 
-  /** Follows a new high with the trailing stop; returns the position when its stop moved. */
-  protected abstract advanceTrailing(position: Position, high: number): Position | null;
+  /**
+   * Raises the high-water mark with this candle's high (after the exit check, so the candle's
+   * own low was judged against the previous level) and trails the stop; returns the position
+   * when its stop moved. `saveMovedStop` runs before the books change, `highWaterRaised` after
+   * a rise that moved nothing.
+   */
+  protected advanceTrailing(position: Position, high: number): Position | null {
+    const trail = trailingAfter(position, high, this.requireMarket(position.symbol).priceTick);
+    if (trail === null) return null;
+    if (!trail.moved) {
+      position.highWater = trail.highWater;
+      this.highWaterRaised(position);
+      return null;
+    }
+    const next: Position = { ...position, highWater: trail.highWater, trailingStop: trail.trailingStop };
+    this.saveMovedStop(next);
+    this.positions.set(next.symbol, next);
+    return next;
+  }
+
+  /** A moved trailing stop, before the books take it: the broker writes it to the ledger. */
+  protected saveMovedStop(_position: Position): void {}
+
+  /** A high-water mark that rose without moving the stop: the broker writes it at its next checkpoint. */
+  protected highWaterRaised(_position: Position): void {}
+
+  /** Takes a waiting order off the books and frees the cash it reserved. */
+  protected releaseOrder(order: PendingOrder): void {
+    this.removePending(order);
+    this.reserved = roundCash(this.reserved - order.reserved);
+  }
 
   /** The entry's size and reservation against these books, or why it cannot be ordered. */
   protected sizeEntry(request: EntryRequest): ReturnType<typeof sizeOrder> {

@@ -9,7 +9,6 @@ import {
   openingOf,
   orderIdOf,
   sellOrderOf,
-  trailingAfter,
   type BookEvent,
   type EntryRequest,
   type TakerFill,
@@ -83,7 +82,7 @@ export class ShadowBook extends PaperBooks {
     if (order.side === 'sell') {
       const position = this.positions.get(order.symbol);
       if (!position) {
-        this.cancel(order);
+        this.releaseOrder(order);
         return [];
       }
       return [this.close(position, { price: slippedPrice(candle.open, 'sell', this.slippageBps, market.priceTick), reference: candle.open }, 'signal', candle.ts, order.id)];
@@ -115,26 +114,8 @@ export class ShadowBook extends PaperBooks {
   }
 
   private reject(order: PendingOrder, reason: string): ShadowEvent {
-    this.cancel(order);
+    this.releaseOrder(order);
     return { kind: 'order_rejected', order, reason };
-  }
-
-  private cancel(order: PendingOrder): void {
-    this.removePending(order);
-    this.reserved = roundCash(this.reserved - order.reserved);
-  }
-
-  /** Raises the high-water mark with this candle's high, after the exit check, and trails the stop. */
-  protected advanceTrailing(position: Position, high: number): Position | null {
-    const trail = trailingAfter(position, high, this.requireMarket(position.symbol).priceTick);
-    if (trail === null) return null;
-    if (!trail.moved) {
-      position.highWater = trail.highWater;
-      return null;
-    }
-    const next: Position = { ...position, highWater: trail.highWater, trailingStop: trail.trailingStop };
-    this.positions.set(next.symbol, next);
-    return next;
   }
 
   private nextId(): string {

@@ -1,5 +1,4 @@
-import fs from 'node:fs';
-import { readJsonFile, writeJsonAtomic } from '../io/atomic-write.js';
+import { readJsonFile, renameSyncWithRetry, writeJsonAtomic } from '../io/atomic-write.js';
 import { InvariantError } from '../model/errors.js';
 import type { WallClock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
@@ -205,7 +204,7 @@ export class StrategyWeights {
       return doc;
     } catch (error) {
       const aside = `${file}.unreadable`;
-      fs.renameSync(file, aside);
+      renameSyncWithRetry(file, aside);
       logger.error({ err: error, file, moved_to: aside }, `${file} could not be read (${(error as Error).message}); moved it aside and started from equal weights`);
       return null;
     }

@@ -1,8 +1,8 @@
 import { TURNOVER_REASONS } from '../../model/reason-codes.js';
 import { judgeDailyHealth } from './daily-health.js';
 import { countBy, roundCash } from './tally.js';
-import type { CapitalPreservationSection, DailyReport, DataSources, PaperAccountSection, ShadowCollection, StrategyWeightingSection, TradeGateSection } from './daily-report-types.js';
-import type { GateDayCounts, ReportInputs, SignalLine } from './report-inputs.js';
+import type { CapitalPreservationSection, DailyReport, PaperAccountSection, ShadowCollection, StrategyWeightingSection, TradeGateSection } from './daily-report-types.js';
+import { dataSourcesOf, type GateDayCounts, type ReportInputs, type SignalLine } from './report-inputs.js';
 
 /** Advisor weight shifts are clamped to 10 % per strategy per day (SPEC §7). */
 export const WEIGHT_SHIFT_CLAMP = 0.1;
@@ -22,14 +22,7 @@ export function buildDailyReport(inputs: ReportInputs, day: string): DailyReport
   const daySignals = inputs.signals.filter((s) => inDay(s.market_time));
   const tradegate = gateSection(inputs.gateStats[day], daySignals, inputs.present);
   const paper_account = accountSection(inputs, day, daySignals, inDay);
-  const data_sources: DataSources = {
-    ledger: inputs.present.ledger,
-    signals_log: inputs.present.signals,
-    shadow_decisions: inputs.present.shadow,
-    strategy_weights: inputs.present.weights,
-    capital_preservation_state: inputs.present.capitalPreservation,
-    issues: inputs.issues,
-  };
+  const data_sources = dataSourcesOf(inputs);
   const summary = judgeDailyHealth({ day, shadow: shadow_collection, capital: capital_preservation, weighting: strategy_weighting, gate: tradegate, account: paper_account, issues: inputs.issues });
   return {
     schema_version: 1,

@@ -1,6 +1,7 @@
 import type { TradeRecord } from '../../model/position.js';
 import type { ShadowLog } from './shadow-log.js';
 import type { GateDayStats } from '../../model/gate-day-stats.js';
+import type { DataSources } from './daily-report-types.js';
 
 /**
  * Everything the daily and weekly reports are built from, gathered from a home by
@@ -119,5 +120,17 @@ export function emptyReportInputs(generatedAt: string, startingBalance = 10_000)
     capitalPreservation: null,
     present: { ledger: false, signals: false, shadow: false, weights: false, capitalPreservation: false },
     issues: [],
+  };
+}
+
+/** Which of the report's sources were there, and what was wrong with them: both reports' `data_sources`. */
+export function dataSourcesOf(inputs: ReportInputs): DataSources {
+  return {
+    ledger: inputs.present.ledger,
+    signals_log: inputs.present.signals,
+    shadow_decisions: inputs.present.shadow,
+    strategy_weights: inputs.present.weights,
+    capital_preservation_state: inputs.present.capitalPreservation,
+    issues: inputs.issues,
   };
 }

@@ -1,5 +1,5 @@
 import { legend } from './line-chart.js';
-import { colour, el, niceTicks, noDataPanel, text, tickLabel } from './svg.js';
+import { CHART_PAD, colour, el, niceTicks, noDataPanel, text, tickLabel, type ChartFrame } from './svg.js';
 
 export interface BarGroup {
   readonly label: string;
@@ -7,19 +7,10 @@ export interface BarGroup {
   readonly values: ReadonlyArray<number | null>;
 }
 
-export interface BarChartOptions {
-  readonly x: number;
-  readonly y: number;
-  readonly width: number;
-  readonly height: number;
-  readonly title: string;
-  readonly yLabel: string;
+export interface BarChartOptions extends ChartFrame {
   readonly seriesNames: readonly string[];
   readonly groups: readonly BarGroup[];
-  readonly noDataText: string;
 }
-
-const PAD = { left: 56, right: 12, top: 30, bottom: 48 } as const;
 
 /** Grouped bars around a zero line (negative values hang below it), as an SVG <g>. */
 export function barChart(o: BarChartOptions): string {
@@ -31,10 +22,10 @@ export function barChart(o: BarChartOptions): string {
   const margin = (yMax - yMin) * 0.08;
   yMin = yMin < 0 ? yMin - margin : yMin;
   yMax += margin;
-  const left = o.x + PAD.left;
-  const top = o.y + PAD.top;
-  const w = o.width - PAD.left - PAD.right;
-  const h = o.height - PAD.top - PAD.bottom;
+  const left = o.x + CHART_PAD.left;
+  const top = o.y + CHART_PAD.top;
+  const w = o.width - CHART_PAD.left - CHART_PAD.right;
+  const h = o.height - CHART_PAD.top - CHART_PAD.bottom;
   const sy = (v: number) => top + h - ((v - yMin) / (yMax - yMin)) * h;
   const groupWidth = w / o.groups.length;
   const barWidth = (groupWidth * 0.8) / Math.max(1, o.seriesNames.length);

@@ -1,28 +1,18 @@
-import { colour, el, n, niceTicks, noDataPanel, text, tickLabel } from './svg.js';
+import { CHART_PAD, colour, el, n, niceTicks, noDataPanel, text, tickLabel, type ChartFrame } from './svg.js';
 
 export interface LineSeries {
   readonly name: string;
   readonly points: ReadonlyArray<readonly [number, number]>;
 }
 
-export interface LineChartOptions {
-  readonly x: number;
-  readonly y: number;
-  readonly width: number;
-  readonly height: number;
-  readonly title: string;
-  readonly yLabel: string;
+export interface LineChartOptions extends ChartFrame {
   readonly series: readonly LineSeries[];
   /** The x range drawn (e.g. the whole week), whatever the points cover. */
   readonly xDomain: readonly [number, number];
   readonly xTicks: ReadonlyArray<{ readonly at: number; readonly label: string }>;
   /** Draw each series as steps (a balance changes at events, it does not slide). */
   readonly step?: boolean;
-  readonly noDataText: string;
 }
-
-/** Bottom room for the x labels and two rows of legend. */
-const PAD = { left: 56, right: 12, top: 30, bottom: 48 } as const;
 
 /** A line chart panel as an SVG <g>: axes with round ticks, one polyline per series, a legend. */
 export function lineChart(o: LineChartOptions): string {
@@ -39,10 +29,10 @@ export function lineChart(o: LineChartOptions): string {
   yMin -= margin;
   yMax += margin;
   const [x0, x1] = o.xDomain;
-  const left = o.x + PAD.left;
-  const top = o.y + PAD.top;
-  const w = o.width - PAD.left - PAD.right;
-  const h = o.height - PAD.top - PAD.bottom;
+  const left = o.x + CHART_PAD.left;
+  const top = o.y + CHART_PAD.top;
+  const w = o.width - CHART_PAD.left - CHART_PAD.right;
+  const h = o.height - CHART_PAD.top - CHART_PAD.bottom;
   const sx = (v: number) => left + ((v - x0) / Math.max(1, x1 - x0)) * w;
   const sy = (v: number) => top + h - ((v - yMin) / (yMax - yMin)) * h;
 

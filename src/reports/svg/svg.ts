@@ -76,3 +76,18 @@ export function noDataPanel(x: number, y: number, width: number, height: number,
     text(x + width / 2, y + 22 + (height - 22) / 2, why, { 'text-anchor': 'middle', fill: '#666666', 'font-size': 13 }),
   ]);
 }
+
+/** Where a chart sits in its document, its title and its axis label: what every chart takes. */
+export interface ChartFrame {
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
+  readonly title: string;
+  readonly yLabel: string;
+  /** Shown instead of the plot when there is nothing to draw. */
+  readonly noDataText: string;
+}
+
+/** Room around a chart's plot: axis labels left, x labels and two rows of legend below. */
+export const CHART_PAD = { left: 56, right: 12, top: 30, bottom: 48 } as const;

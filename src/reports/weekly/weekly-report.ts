@@ -1,5 +1,5 @@
 import type { DataSources } from '../daily/daily-report-types.js';
-import type { ReportInputs } from '../daily/report-inputs.js';
+import { dataSourcesOf, type ReportInputs } from '../daily/report-inputs.js';
 import { countBy, sum } from '../daily/tally.js';
 import { btcDiagnosis, type BtcDiagnosis } from './btc-diagnosis.js';
 import { confidenceSweep, type ConfidenceSweep } from './confidence-sweep.js';
@@ -118,14 +118,7 @@ export function buildWeeklyReport(inputs: ReportInputs, week: IsoWeek): WeeklyRe
     btc_diagnosis: btc,
     paper_account: { ...bookWeek('champion', w.trades, w.openingBalance, w.from), end_of_day_equity: endOfDayEquity(inputs, w) },
     shadow_books: books,
-    data_sources: {
-      ledger: inputs.present.ledger,
-      signals_log: inputs.present.signals,
-      shadow_decisions: inputs.present.shadow,
-      strategy_weights: inputs.present.weights,
-      capital_preservation_state: inputs.present.capitalPreservation,
-      issues: inputs.issues,
-    },
+    data_sources: dataSourcesOf(inputs),
     summary: weeklySummary({ collection, counterfactual, regimeEdge, costs, drift, btc }),
   };
 }
