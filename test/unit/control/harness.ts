@@ -9,29 +9,13 @@ import type { ControlSignal } from '../../../src/control/control-signal.js';
 import { ControlWatcher } from '../../../src/control/control-watcher.js';
 import type { ControlWatcherOptions } from '../../../src/control/control-watcher.js';
 import type { ControlEventRow } from '../../../src/ports/ledger.js';
-import type { LogFn, Logger } from '../../../src/ports/logger.js';
+import { memoryLogger, type LogLine } from '../../support/memory-logger.js';
 
 export function tempDir(prefix = 'control-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
-export interface LogLine {
-  readonly level: keyof Logger;
-  readonly obj: object;
-  readonly msg: string;
-}
-
-/** A logger that keeps its lines, to assert on what an operator would read. */
-export function memoryLogger(): Logger & { lines: LogLine[] } {
-  const lines: LogLine[] = [];
-  const at =
-    (level: keyof Logger): LogFn =>
-    (objOrMsg: object | string, msg?: string) => {
-      if (typeof objOrMsg === 'string') lines.push({ level, obj: {}, msg: objOrMsg });
-      else lines.push({ level, obj: objOrMsg, msg: msg ?? '' });
-    };
-  return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error'), fatal: at('fatal') };
-}
+export { memoryLogger, type LogLine };
 
 /** The daemon's side, as calls with the time each arrived. */
 export interface ActionCall {

@@ -30,14 +30,18 @@ let tradeCount = 0;
 
 /** A closed trade with realistic costs (fees and slippage > 0), closed `daysAgo` before NOW. */
 export function trade(daysAgo: number, overrides: Partial<TradeRecord> = {}): TradeRecord {
-  const closed = NOW - daysAgo * DAY;
+  return realisticTrade(NOW - daysAgo * DAY, overrides, `t${++tradeCount}`);
+}
+
+/** A closed trade with realistic costs (fees and slippage > 0), closed at `closedAt`. */
+export function realisticTrade(closedAt: number, overrides: Partial<TradeRecord> = {}, id = `t${closedAt}`): TradeRecord {
   return {
-    id: `t${++tradeCount}`,
+    id,
     symbol: 'ETH/USDT',
     side: 'long',
     strategy: 'ema_trend',
-    opened_at: new Date(closed - HOUR).toISOString(),
-    closed_at: new Date(closed).toISOString(),
+    opened_at: new Date(closedAt - HOUR).toISOString(),
+    closed_at: new Date(closedAt).toISOString(),
     entry: 2_000,
     exit: 2_010,
     quantity: 0.5,

@@ -7,7 +7,7 @@ import type { TradeRecord } from '../../../src/model/position.js';
 import { SqliteLedger } from '../../../src/persistence/sqlite-ledger.js';
 import { SqliteSafetyStore, recordSignOff } from '../../../src/persistence/sqlite-safety-store.js';
 import { INITIAL_PRESERVATION_STATE } from '../../../src/risk/capital-preservation/evaluate.js';
-import { gateDay } from './fixtures.js';
+import { gateDay, realisticTrade } from './fixtures.js';
 
 const DAY = 86_400_000;
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -24,28 +24,6 @@ export interface HomeSetup {
   readonly dailyReport?: { readonly overall_health: string; readonly critical: number } | null;
   readonly heartbeatAgeMs?: number | null;
   readonly trades?: ReadonlyArray<Partial<TradeRecord>>;
-}
-
-export function realisticTrade(closedAt: number, overrides: Partial<TradeRecord> = {}, id = `t${closedAt}`): TradeRecord {
-  return {
-    id,
-    symbol: 'ETH/USDT',
-    side: 'long',
-    strategy: 'ema_trend',
-    opened_at: iso(closedAt - 3_600_000),
-    closed_at: iso(closedAt),
-    entry: 2_000,
-    exit: 2_010,
-    quantity: 0.5,
-    gross_pnl: 5,
-    fees: 2,
-    slippage: 1,
-    net_pnl: 2,
-    return_pct: 0.2,
-    exit_reason: 'target',
-    hold_s: 3_600,
-    ...overrides,
-  };
 }
 
 /**

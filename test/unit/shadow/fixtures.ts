@@ -6,11 +6,11 @@ import type { MarketSpec } from '../../../src/model/market.js';
 import { SqliteLedger } from '../../../src/persistence/sqlite-ledger.js';
 import { SqliteShadowStore } from '../../../src/persistence/sqlite-shadow-store.js';
 import type { WallClock } from '../../../src/ports/clock.js';
-import type { LogFn, Logger } from '../../../src/ports/logger.js';
 import { DEFAULT_GATE_SETTINGS, type GateSettings } from '../../../src/risk/gate-settings.js';
 import type { RiskSettings } from '../../../src/risk/risk-settings.js';
 import type { ShadowLine } from '../../../src/shadow/decision-lines.js';
 import { ShadowRunner, type ShadowRunnerOptions } from '../../../src/shadow/shadow-runner.js';
+import { memoryLogger, type LogLine } from '../../support/memory-logger.js';
 
 export const FIVE_MIN = 300_000;
 export const HOUR = 3_600_000;
@@ -39,23 +39,7 @@ export function manualClock(start = Date.parse('2030-01-01T00:00:00Z')): WallClo
   };
 }
 
-export interface LogLine {
-  readonly level: keyof Logger;
-  readonly obj: Record<string, unknown>;
-  readonly msg: string;
-}
-
-/** A logger that keeps its lines, to assert on what an operator would read. */
-export function memoryLogger(): Logger & { lines: LogLine[] } {
-  const lines: LogLine[] = [];
-  const at =
-    (level: keyof Logger): LogFn =>
-    (objOrMsg: object | string, msg?: string) => {
-      if (typeof objOrMsg === 'string') lines.push({ level, obj: {}, msg: objOrMsg });
-      else lines.push({ level, obj: objOrMsg as Record<string, unknown>, msg: msg ?? '' });
-    };
-  return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error'), fatal: at('fatal') };
-}
+export { memoryLogger, type LogLine };
 
 /**
  * A home as the daemon lays it out: the SQLite ledger (which migrates the shadow tables) with
