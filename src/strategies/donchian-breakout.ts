@@ -1,8 +1,9 @@
-import { ATR, DonchianChannels } from 'trading-signals';
+import { ATR, type DonchianChannels } from 'trading-signals';
 import type { Candle } from '../model/candle.js';
 import { signal, type Signal, type TrailingSpec } from '../model/signal.js';
 import { EdgeTracker } from './edge-tracker.js';
 import { booleanParam, integerParam, NO_SIGNALS, numberParam, type Strategy, type StrategyContext, type StrategyDefinition, type StrategyParams } from './strategy.js';
+import { RollingDonchianChannels, WilderSmoothing } from './streaming-indicators.js';
 
 interface SymbolState {
   entryBand: DonchianChannels;
@@ -69,7 +70,7 @@ export const donchianBreakout: StrategyDefinition = {
     const stateFor = (symbol: string): SymbolState => {
       let state = states.get(symbol);
       if (!state) {
-        state = { entryBand: new DonchianChannels(entryPeriod), exitBand: new DonchianChannels(exitPeriod), atr: new ATR(atrPeriod), upper: null, lower: null, edge: new EdgeTracker(evWindow, evPrior), seen: 0 };
+        state = { entryBand: new RollingDonchianChannels(entryPeriod), exitBand: new RollingDonchianChannels(exitPeriod), atr: new ATR(atrPeriod, WilderSmoothing), upper: null, lower: null, edge: new EdgeTracker(evWindow, evPrior), seen: 0 };
         states.set(symbol, state);
       }
       return state;

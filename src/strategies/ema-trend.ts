@@ -2,6 +2,7 @@ import { ATR, EMA } from 'trading-signals';
 import type { Candle } from '../model/candle.js';
 import { signal, type Signal } from '../model/signal.js';
 import { NO_SIGNALS, numberParam, type Strategy, type StrategyContext, type StrategyDefinition, type StrategyParams } from './strategy.js';
+import { WilderSmoothing } from './streaming-indicators.js';
 
 interface SymbolState {
   fast: EMA;
@@ -34,7 +35,7 @@ export const emaTrend: StrategyDefinition = {
     const stateFor = (symbol: string): SymbolState => {
       let state = states.get(symbol);
       if (!state) {
-        state = { fast: new EMA(fastPeriod), slow: new EMA(slowPeriod), atr: new ATR(atrPeriod), prevDiff: null, seen: 0 };
+        state = { fast: new EMA(fastPeriod), slow: new EMA(slowPeriod), atr: new ATR(atrPeriod, WilderSmoothing), prevDiff: null, seen: 0 };
         states.set(symbol, state);
       }
       return state;
