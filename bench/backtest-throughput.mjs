@@ -3,7 +3,8 @@
 // parses the same CSV files and updates one EMA. Both include reading and parsing the files;
 // the pipeline figure also includes building the engine and its database. Two gate settings:
 // the default one (reference 002's table, which takes no trade with ema_trend on this data)
-// and a relaxed one (quality checks off, hundreds of trades, so the ledger is exercised).
+// and a relaxed one (quality checks off, hundreds of trades, so the ledger is exercised); then
+// the two other built-in strategies with the default gate.
 // The bare loop and the pipeline runs alternate in one process after a warm-up run, so both
 // get the same JIT and the same share of a noisy machine; the figures are medians, and the
 // ratio is the median of the ratios of neighbouring runs, which a machine that changes speed
@@ -24,8 +25,10 @@ const runs = Number(process.env.BENCH_RUNS ?? 11);
 const timeframe = process.env.BENCH_TIMEFRAME ?? '1m';
 const files = ['BTC', 'ETH', 'SOL'].map((b) => path.join(dataDir, `BINANCE_${b}-USDT_${timeframe}.csv`));
 const settings = [
-  { name: 'default gate', yaml: `feed: { timeframe: ${timeframe} }\n` },
-  { name: 'relaxed gate', yaml: `feed: { timeframe: ${timeframe} }\ngate: { min_confidence: 0, min_ev_cost_ratio: 0, per_symbol: {} }\n` },
+  { strategy: 'ema_trend', name: 'default gate', yaml: `feed: { timeframe: ${timeframe} }\n` },
+  { strategy: 'ema_trend', name: 'relaxed gate', yaml: `feed: { timeframe: ${timeframe} }\ngate: { min_confidence: 0, min_ev_cost_ratio: 0, per_symbol: {} }\n` },
+  { strategy: 'rsi_revert', name: 'default gate', yaml: `feed: { timeframe: ${timeframe} }\n` },
+  { strategy: 'donchian_breakout', name: 'default gate', yaml: `feed: { timeframe: ${timeframe} }\n` },
 ];
 
 function bareLoop() {
@@ -47,7 +50,7 @@ const fmt = (n) => Math.round(n).toLocaleString('en-US');
 for (const setting of settings) {
   const config = parseConfigText(setting.yaml, 'bench');
   const pipeline = async () => {
-    const result = await runBacktest({ config, dataDir });
+    const result = await runBacktest({ config, dataDir, strategy: setting.strategy });
     return { candles: result.candles, ms: result.wall_ms, trades: result.trades.length };
   };
   await pipeline();
@@ -67,7 +70,7 @@ for (const setting of settings) {
     candles = p.candles;
   }
   console.log(
-    `backtest, ema_trend, ${candles} ${timeframe} candles, ${setting.name} (${trades} trades): ` +
+    `backtest, ${setting.strategy}, ${candles} ${timeframe} candles, ${setting.name} (${trades} trades): ` +
       `pipeline median ${fmt(median(full))} candles/s; bare parse+EMA loop median ${fmt(median(bare))} candles/s; ` +
       `pipeline/bare time ratio median ${median(ratios).toFixed(2)}x`,
   );
