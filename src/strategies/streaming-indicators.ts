@@ -57,8 +57,10 @@ export class WilderSmoothing extends WSMA {
 export class RollingDonchianChannels extends DonchianChannels {
   readonly #highs: Float64Array;
   readonly #lows: Float64Array;
-  /** Candles added (replaces not counted); candle k sits in slot k % interval. */
-  #count = 0;
+  /** Candles in the window, up to `interval`. */
+  #filled = 0;
+  /** The slot the next candle takes: the window's candles sit in the slots before it, oldest first. */
+  #next = 0;
   readonly #maxQueue: MonotonicQueue;
   readonly #minQueue: MonotonicQueue;
 
@@ -66,27 +68,31 @@ export class RollingDonchianChannels extends DonchianChannels {
     super(interval);
     this.#highs = new Float64Array(interval);
     this.#lows = new Float64Array(interval);
-    this.#maxQueue = new MonotonicQueue(interval, this.#highs, 1);
-    this.#minQueue = new MonotonicQueue(interval, this.#lows, -1);
+    this.#maxQueue = new MonotonicQueue(this.#highs, 1);
+    this.#minQueue = new MonotonicQueue(this.#lows, -1);
   }
 
   override update(candle: { high: number; low: number }, replace: boolean): DonchianChannelsResult | null {
     const interval = this.interval;
-    if (replace && this.#count > 0) {
-      const slot = (this.#count - 1) % interval;
+    if (replace && this.#filled > 0) {
+      const last = this.#next === 0 ? interval - 1 : this.#next - 1;
+      this.#highs[last] = candle.high;
+      this.#lows[last] = candle.low;
+      this.#maxQueue.rebuild(this.#next, this.#filled);
+      this.#minQueue.rebuild(this.#next, this.#filled);
+    } else {
+      // Slot numbers only, never a running count: a daemon that replays in a loop runs forever.
+      const slot = this.#next;
+      this.#maxQueue.evict(slot);
+      this.#minQueue.evict(slot);
       this.#highs[slot] = candle.high;
       this.#lows[slot] = candle.low;
-      const from = Math.max(0, this.#count - interval);
-      this.#maxQueue.rebuild(from, this.#count);
-      this.#minQueue.rebuild(from, this.#count);
-    } else {
-      const k = this.#count++;
-      this.#highs[k % interval] = candle.high;
-      this.#lows[k % interval] = candle.low;
-      this.#maxQueue.push(k);
-      this.#minQueue.push(k);
+      this.#maxQueue.push(slot);
+      this.#minQueue.push(slot);
+      this.#next = slot + 1 === interval ? 0 : slot + 1;
+      if (this.#filled < interval) this.#filled++;
     }
-    if (this.#count < interval) return null;
+    if (this.#filled < interval) return null;
     const upper = this.#maxQueue.best();
     const lower = this.#minQueue.best();
     return (this.result = { lower, middle: (upper + lower) / 2, upper });
@@ -94,47 +100,48 @@ export class RollingDonchianChannels extends DonchianChannels {
 }
 
 /**
- * The indices of a sliding window whose values can still become its extreme, best first:
- * `sign` 1 keeps the maximum, -1 the minimum. Values live in a ring of `size` slots.
+ * The slots of a sliding window (a ring of `values`) whose candles can still become its
+ * extreme, oldest and best first: `sign` 1 keeps the maximum, -1 the minimum.
  */
 class MonotonicQueue {
-  /** Candle indices, a ring buffer of `size` entries from `head` (integers: `%` on doubles is slow). */
-  private readonly indices: Int32Array;
+  /** A ring of slot numbers, `length` of them from `head`. */
+  private readonly slots: Int32Array;
+  private readonly size: number;
   private head = 0;
   private length = 0;
 
   constructor(
-    private readonly size: number,
     private readonly values: Float64Array,
     private readonly sign: 1 | -1,
   ) {
-    this.indices = new Int32Array(size);
+    this.size = values.length;
+    this.slots = new Int32Array(this.size);
   }
 
-  /** Candle `k` arrived: it evicts what it beats (ties included, the newer lasts longer) and what left the window. */
-  push(k: number): void {
-    const value = this.values[k % this.size]! * this.sign;
-    while (this.length > 0 && this.values[this.at(this.length - 1) % this.size]! * this.sign <= value) this.length--;
-    if (this.length > 0 && this.at(0) <= k - this.size) {
-      this.head = (this.head + 1) % this.size;
+  /** The candle in `slot` is about to be overwritten: the oldest of the window, it leaves. */
+  evict(slot: number): void {
+    if (this.length > 0 && this.slots[this.head] === slot) {
+      this.head = this.head + 1 === this.size ? 0 : this.head + 1;
       this.length--;
     }
-    this.indices[(this.head + this.length) % this.size] = k;
+  }
+
+  /** A new candle in `slot`: it outlives every older one it matches or beats, so they go. */
+  push(slot: number): void {
+    const value = this.values[slot]! * this.sign;
+    while (this.length > 0 && this.values[this.slots[(this.head + this.length - 1) % this.size]!]! * this.sign <= value) this.length--;
+    this.slots[(this.head + this.length) % this.size] = slot;
     this.length++;
   }
 
   best(): number {
-    return this.values[this.at(0) % this.size]!;
+    return this.values[this.slots[this.head]!]!;
   }
 
-  /** Starts again from the candles `from` (inclusive) to `to` (exclusive). */
-  rebuild(from: number, to: number): void {
+  /** Starts again from the `filled` candles before slot `next`, oldest first. */
+  rebuild(next: number, filled: number): void {
     this.head = 0;
     this.length = 0;
-    for (let k = from; k < to; k++) this.push(k);
-  }
-
-  private at(position: number): number {
-    return this.indices[(this.head + position) % this.size]!;
+    for (let j = 0; j < filled; j++) this.push((next - filled + j + this.size) % this.size);
   }
 }
