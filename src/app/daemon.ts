@@ -1,17 +1,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { loadConfig } from '../config/load-config.js';
 import type { Config } from '../config/schema.js';
-import { configRules } from '../config/rules.js';
 import type { SignalRecord } from '../engine/engine.js';
 import { InstanceLock, readPidFile } from '../io/instance-lock.js';
 import { JsonlAppender, repairTornTail } from '../io/jsonl.js';
-import { ConfigError, EmergencyStopError, InstanceLockedError, OperationalError, UsageError } from '../model/errors.js';
+import { EmergencyStopError, InstanceLockedError, OperationalError } from '../model/errors.js';
 import { deriveTradingState, TradingState } from '../model/trading-state.js';
 import type { WallClock } from '../ports/clock.js';
 import { SqliteLedger } from '../persistence/sqlite-ledger.js';
 import { StatusPublisher } from '../monitoring/status-publisher.js';
 import { createLogger, type AppLogger } from './logger.js';
+import { loadHomeConfig } from './home-config.js';
 import { ensureHomeFolders, homePaths, packageVersion, type HomePaths } from './paths.js';
 import { buildHeartbeat, buildStatus, type DaemonView } from './status-snapshot.js';
 import { ControlKind, controlKindOf } from '../control/control-files.js';
@@ -56,12 +55,7 @@ const systemClock: WallClock = { now: () => Date.now() };
  */
 export async function runDaemon(options: RunOptions, env: NodeJS.ProcessEnv = process.env): Promise<RunOutcome> {
   const paths = homePaths(options.home);
-  const configFile = options.configFile ?? env.PAPERLIVE_CONFIG ?? paths.configFile;
-  if (options.configFile && !fs.existsSync(options.configFile)) throw new UsageError(`--config ${options.configFile} does not exist`);
-  if (!options.configFile && env.PAPERLIVE_CONFIG && !fs.existsSync(path.resolve(options.home, env.PAPERLIVE_CONFIG))) {
-    throw new ConfigError(`PAPERLIVE_CONFIG names ${path.resolve(options.home, env.PAPERLIVE_CONFIG)}, which does not exist`);
-  }
-  const config = loadConfig(path.resolve(options.home, configFile), configRules);
+  const config = loadHomeConfig(options.home, options.configFile, env);
   ensureHomeFolders(paths);
 
   const lock = InstanceLock.tryAcquire(paths.lockFile);

@@ -1,11 +1,26 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from '../config/load-config.js';
 import { configRules } from '../config/rules.js';
 import type { Config } from '../config/schema.js';
+import { ConfigError, UsageError } from '../model/errors.js';
 import { homePaths } from './paths.js';
 
-/** The config a daemon in this home would use: --config, else PAPERLIVE_CONFIG, else the home's file. */
+/**
+ * The config a daemon in this home would use: --config, else PAPERLIVE_CONFIG, else the home's
+ * file, else the built-in defaults. A file that was named (by --config or PAPERLIVE_CONFIG)
+ * must exist: running on the defaults because of a typo would trade on settings nobody chose.
+ */
 export function loadHomeConfig(home: string, configFile?: string, env: NodeJS.ProcessEnv = process.env): Readonly<Config> {
-  const file = configFile ?? env.PAPERLIVE_CONFIG ?? homePaths(home).configFile;
-  return loadConfig(path.resolve(home, file), configRules);
+  if (configFile !== undefined) {
+    const file = path.resolve(home, configFile);
+    if (!fs.existsSync(file)) throw new UsageError(`--config ${file} does not exist`);
+    return loadConfig(file, configRules);
+  }
+  if (env.PAPERLIVE_CONFIG) {
+    const file = path.resolve(home, env.PAPERLIVE_CONFIG);
+    if (!fs.existsSync(file)) throw new ConfigError(`PAPERLIVE_CONFIG names ${file}, which does not exist`);
+    return loadConfig(file, configRules);
+  }
+  return loadConfig(homePaths(home).configFile, configRules);
 }

@@ -29,10 +29,12 @@ export class TradeFiles {
     return { appended, skippedLines: skipped };
   }
 
+  /** A trade the ledger has just committed. */
   record(trade: TradeRecord): void {
     this.appender.append(trade);
     this.rollTo(trade.closed_at.slice(0, 10));
-    this.today?.trades.push(trade);
+    // A roll reads the day from the ledger, which already holds this trade: never count it twice.
+    if (this.today && !this.today.trades.some((t) => t.id === trade.id)) this.today.trades.push(trade);
     this.writeToday();
   }
 
