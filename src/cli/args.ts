@@ -48,8 +48,27 @@ export function parseNumberOption(command: string, flag: string, value: string, 
   return n;
 }
 
+const ISO_INSTANT = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,3})?)?)?(Z|[+-]\d{2}:?\d{2})?$/i;
+
+/**
+ * An ISO 8601 date or date-time as epoch ms. Without a zone it is UTC, the market's clock
+ * (never the machine's local time), and a date that does not exist (2023-02-30) is refused.
+ */
 export function parseIsoOption(command: string, flag: string, value: string): number {
-  const ms = Date.parse(value);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(ms)) throw new UsageError(`paperlive ${command}: --${flag} "${value}" is not an ISO date such as 2023-04-01 or 2023-04-01T12:00:00Z`);
+  const match = ISO_INSTANT.exec(value.trim());
+  const [, year, month, day, hour = '0', minute = '0', second = '0', zone] = match ?? [];
+  const calendar = match ? new Date(Date.UTC(Number(year), Number(month) - 1, Number(day))) : null;
+  const exists =
+    calendar !== null &&
+    calendar.getUTCFullYear() === Number(year) &&
+    calendar.getUTCMonth() === Number(month) - 1 &&
+    calendar.getUTCDate() === Number(day) &&
+    Number(hour) <= 23 &&
+    Number(minute) <= 59 &&
+    Number(second) <= 59;
+  // Date.parse reads a date alone as UTC but a date-time without a zone as local time.
+  const text = value.trim().replace(' ', 'T');
+  const ms = exists ? Date.parse(zone === undefined && text.includes('T') ? `${text}Z` : text) : NaN;
+  if (Number.isNaN(ms)) throw new UsageError(`paperlive ${command}: --${flag} "${value}" is not an ISO date such as 2023-04-01 or 2023-04-01T12:00:00Z (a time without a zone is UTC)`);
   return ms;
 }

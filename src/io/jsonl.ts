@@ -67,6 +67,8 @@ function parses(line: string): boolean {
 
 export interface JsonlRead<T> {
   readonly records: T[];
+  /** The 1-based line number of each record. */
+  readonly lines: number[];
   /** 1-based numbers of lines that did not parse and were skipped. */
   readonly skipped: number[];
 }
@@ -77,19 +79,21 @@ export function readJsonl<T>(file: string): JsonlRead<T> {
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { records: [], skipped: [] };
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { records: [], lines: [], skipped: [] };
     throw error;
   }
   const records: T[] = [];
+  const numbers: number[] = [];
   const skipped: number[] = [];
   const lines = text.split('\n');
   lines.forEach((line, index) => {
     if (line.trim() === '') return;
     try {
       records.push(JSON.parse(line) as T);
+      numbers.push(index + 1);
     } catch {
       skipped.push(index + 1);
     }
   });
-  return { records, skipped };
+  return { records, lines: numbers, skipped };
 }

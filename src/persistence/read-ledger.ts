@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import Database from 'better-sqlite3';
+import { OperationalError } from '../model/errors.js';
 import type { TradeRecord } from '../model/position.js';
 
 /**
@@ -11,8 +12,18 @@ export interface LedgerSnapshot {
   setting<T>(key: string): T | undefined;
 }
 
+/** Throws an OperationalError naming the file when it is not a readable ledger (corrupt, locked, unreadable). */
 export function readLedger(file: string): LedgerSnapshot {
   if (!fs.existsSync(file)) return { trades: [], setting: () => undefined };
+  try {
+    return readExistingLedger(file);
+  } catch (error) {
+    const reason = (error as { code?: string }).code ?? (error as Error).message;
+    throw new OperationalError(`the ledger ${file} cannot be read (${reason})`);
+  }
+}
+
+function readExistingLedger(file: string): LedgerSnapshot {
   const db = new Database(file, { readonly: true, fileMustExist: true });
   try {
     const hasTrades = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'trades'").get() !== undefined;

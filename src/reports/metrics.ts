@@ -198,9 +198,21 @@ interface TimedTrade {
   readonly closeMs: number;
 }
 
+const NUMERIC_FIELDS = ['entry', 'exit', 'quantity', 'net_pnl', 'fees', 'slippage'] as const;
+const INSTANT_FIELDS = ['opened_at', 'closed_at'] as const;
+
+/** What keeps `value` from being a trade the metrics can use, or null: for readers of trade logs. */
+export function tradeRecordProblem(value: unknown): string | null {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return 'it is not a JSON object';
+  const record = value as Record<string, unknown>;
+  for (const field of NUMERIC_FIELDS) if (typeof record[field] !== 'number' || !Number.isFinite(record[field])) return `${field} is not a finite number`;
+  for (const field of INSTANT_FIELDS) if (typeof record[field] !== 'string' || !Number.isFinite(Date.parse(record[field]))) return `${field} is not a timestamp`;
+  return null;
+}
+
 function sortTrades(trades: readonly TradeRecord[]): TimedTrade[] {
   const timed = trades.map((trade): TimedTrade => {
-    for (const field of ['entry', 'exit', 'quantity', 'net_pnl', 'fees', 'slippage'] as const) {
+    for (const field of NUMERIC_FIELDS) {
       if (!Number.isFinite(trade[field])) {
         throw new RangeError(`trade ${trade.id}: ${field} is not a finite number`);
       }

@@ -58,4 +58,28 @@ describe('paperlive perf and trades', () => {
     expect(JSON.parse(result.stdout).trades).toBe(3);
     expect(result.stderr).toContain('skipped 1 line');
   });
+
+  it('when a line of a trade log parses but is not a trade then perf names the line and what is missing, and exits 2', async () => {
+    const file = path.join(tempHome(), 'trades.jsonl');
+    const [first] = readLines(path.join(home, 'logs', 'all_trades.jsonl'));
+    fs.writeFileSync(file, `${first}\nnot json\n{"net_pnl":5,"opened_at":"2023-01-01T00:00:00Z","closed_at":"2023-01-01T01:00:00Z"}\n`);
+    const result = await cli(['perf', '--trades', file, '--starting-balance', '10000']);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain(`line 3 of ${file} is not a trade line: entry is not a finite number`);
+    expect(result.stderr).not.toContain('    at ');
+  });
+
+  it('when the ledger is not a database then perf exits 2 and trades exits 1, each with one sentence naming it', async () => {
+    const broken = tempHome();
+    const ledger = path.join(broken, 'data', 'paperlive.sqlite');
+    fs.mkdirSync(path.dirname(ledger), { recursive: true });
+    fs.writeFileSync(ledger, 'garbage, not SQLite\n'.repeat(100));
+    const perf = await cli(['perf', '--home', broken]);
+    const trades = await cli(['trades', '--home', broken]);
+    expect([perf.exitCode, trades.exitCode]).toEqual([2, 1]);
+    for (const result of [perf, trades]) {
+      expect(result.stderr).toContain(`the ledger ${ledger} cannot be read`);
+      expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    }
+  });
 });

@@ -3,10 +3,10 @@ import fs from 'node:fs';
 import { loadHomeConfig } from '../../app/home-config.js';
 import { homePaths, resolveHome } from '../../app/paths.js';
 import { readJsonl } from '../../io/jsonl.js';
-import { CommandResultError, UsageError } from '../../model/errors.js';
+import { CommandResultError, OperationalError, UsageError } from '../../model/errors.js';
 import type { TradeRecord } from '../../model/position.js';
 import { readLedger } from '../../persistence/read-ledger.js';
-import { computeMetrics, type PerformanceMetrics } from '../../reports/metrics.js';
+import { computeMetrics, tradeRecordProblem, type PerformanceMetrics } from '../../reports/metrics.js';
 import { COMMON_OPTIONS, parseCommandArgs, parseNumberOption } from '../args.js';
 import { fmt, table } from '../format.js';
 
@@ -29,7 +29,7 @@ export async function perfCommand(argv: readonly string[]): Promise<number> {
     console.log(PERF_HELP);
     return 0;
   }
-  const annualizationDays = values['annualization-days'] === undefined ? undefined : parseNumberOption('perf', 'annualization-days', values['annualization-days'], (n) => n > 0 && n <= 366, 'a number of days from 1 to 366');
+  const annualizationDays = values['annualization-days'] === undefined ? undefined : parseNumberOption('perf', 'annualization-days', values['annualization-days'], (n) => n >= 1 && n <= 366, 'a number of days from 1 to 366');
   let trades: TradeRecord[];
   let startingBalance: number;
   let source: string;
@@ -42,7 +42,12 @@ export async function perfCommand(argv: readonly string[]): Promise<number> {
     const home = resolveHome(values.home);
     const config = loadHomeConfig(home, values.config === undefined ? undefined : path.resolve(values.config));
     startingBalance = values['starting-balance'] === undefined ? config.account.starting_balance : parseNumberOption('perf', 'starting-balance', values['starting-balance'], (n) => n > 0, 'a positive amount');
-    trades = readLedger(homePaths(home).ledger).trades;
+    try {
+      trades = readLedger(homePaths(home).ledger).trades;
+    } catch (error) {
+      if (error instanceof OperationalError) throw new CommandResultError(`paperlive perf: ${error.message}`, 2);
+      throw error;
+    }
     source = homePaths(home).ledger;
   }
   const metrics = computeMetrics(trades, startingBalance, { annualizationDays });
@@ -58,10 +63,18 @@ function readTradeLog(file: string): TradeRecord[] {
     throw new CommandResultError(`paperlive perf: the trade log ${file} cannot be read (no such file)`, 2);
   }
   if (!stat.isFile()) throw new CommandResultError(`paperlive perf: the trade log ${file} is not a file`, 2);
-  const { records, skipped } = readJsonl<TradeRecord>(file);
+  let read: ReturnType<typeof readJsonl<TradeRecord>>;
+  try {
+    read = readJsonl<TradeRecord>(file);
+  } catch (error) {
+    throw new CommandResultError(`paperlive perf: the trade log ${file} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, 2);
+  }
+  const { records, lines, skipped } = read;
   if (skipped.length > 0) console.error(`paperlive perf: skipped ${skipped.length} line(s) of ${file} that do not parse (line ${skipped.slice(0, 5).join(', ')}${skipped.length > 5 ? ', …' : ''})`);
-  const bad = records.findIndex((t) => typeof t?.net_pnl !== 'number' || typeof t?.closed_at !== 'string' || typeof t?.opened_at !== 'string');
-  if (bad >= 0) throw new CommandResultError(`paperlive perf: record ${bad + 1} of ${file} is not a trade line (it needs net_pnl, opened_at and closed_at)`, 2);
+  for (let i = 0; i < records.length; i++) {
+    const problem = tradeRecordProblem(records[i]);
+    if (problem !== null) throw new CommandResultError(`paperlive perf: line ${lines[i]} of ${file} is not a trade line: ${problem}`, 2);
+  }
   return records;
 }
 
