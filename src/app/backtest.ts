@@ -53,7 +53,7 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRes
   const ledger = new SqliteLedger(':memory:', { durable: false });
   try {
     const markets = await feed.loadMarkets();
-    const { engine } = buildTradingKernel({
+    const { engine, warmupCandles } = buildTradingKernel({
       config,
       ledger,
       markets,
@@ -64,8 +64,10 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRes
     });
     let candles = 0;
     let nextReport = 0;
-    await feed.run({ after: null, warmupCandles: 0 }, (batch) => {
+    // As the daemon does: with --from, the candles just before it warm the strategy up, untraded.
+    await feed.run({ after: null, warmupCandles: warmupCandles + 5 }, (batch) => {
       engine.processBatch(batch);
+      if (batch.warmup) return;
       candles += batch.candles.length;
       if (options.onProgress && candles >= nextReport) {
         options.onProgress(candles, total);

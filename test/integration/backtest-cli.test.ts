@@ -40,6 +40,9 @@ describe('paperlive backtest', () => {
     ['an unknown strategy', 2, ['--data', REPLAY_DATA, '--strategy', 'moon'], '"moon" is not a strategy'],
     ['a folder without the files', 78, ['--data', path.join(REPLAY_DATA, '..', 'markets')], 'BINANCE_BTC-USDT_1m.csv'],
     ['a bad date', 2, ['--data', REPLAY_DATA, '--from', 'soon'], '--from "soon"'],
+    ['a date that does not exist', 2, ['--data', REPLAY_DATA, '--from', '2023-02-30'], '--from "2023-02-30"'],
+    ['a --config that does not exist', 2, ['--data', REPLAY_DATA, '--config', '/no/such/paper_live.yaml'], '/no/such/paper_live.yaml does not exist'],
+    ['a --data folder that does not exist', 2, ['--data', '/no/such/replay'], '--data /no/such/replay is not a folder'],
   ])('when given %s then it exits %i with one sentence', async (_what, code, args, text) => {
     const result = await cli(['backtest', '--home', tempHome(), ...args]);
     expect(result.exitCode).toBe(code);

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import cliProgress from 'cli-progress';
 import { runBacktest } from '../../app/backtest.js';
@@ -28,6 +29,7 @@ export async function backtestCommand(argv: readonly string[]): Promise<number> 
     return 0;
   }
   if (!values.data) throw new UsageError('paperlive backtest: --data DIR is required (a folder of BINANCE_BTC-USDT_1m.csv style files)');
+  if (!fs.statSync(values.data, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`paperlive backtest: --data ${values.data} is not a folder`);
   const config = loadHomeConfig(resolveHome(values.home), values.config === undefined ? undefined : path.resolve(values.config));
   const from = values.from === undefined ? undefined : parseIsoOption('backtest', 'from', values.from);
   const to = values.to === undefined ? undefined : parseIsoOption('backtest', 'to', values.to);
@@ -51,6 +53,7 @@ export async function backtestCommand(argv: readonly string[]): Promise<number> 
     },
   });
   bar?.stop();
+  if (result.candles === 0) console.error(`paperlive backtest: no candle of ${config.feed.symbols.join(', ')} (${config.feed.timeframe}) in ${values.data} falls in the range asked for`);
   if (values.json) {
     console.log(JSON.stringify(result));
     return 0;
