@@ -26,6 +26,18 @@ describe('paperlive backtest', () => {
     }
   });
 
+  it('when --from is given then the candles before it warm the strategy up, so it can trade at once', async () => {
+    const home = tempHome();
+    writeConfig(home, RELAXED);
+    const from = Date.parse('2023-03-20T11:10:00Z');
+    const result = await cli(['backtest', '--home', home, '--data', REPLAY_DATA, '--json', '--from', new Date(from).toISOString(), '--to', '2023-03-20T16:00:00Z']);
+    const { trades, candles } = JSON.parse(result.stdout);
+    expect(candles).toBe(3 * 58); // the warm-up candles are not counted
+    // Cold, ema_trend could not signal before its 27th candle (26 × 5m after --from).
+    const first = Math.min(...trades.map((t: { opened_at: string }) => Date.parse(t.opened_at)));
+    expect(first - from).toBeLessThan(26 * 300_000);
+  });
+
   it('when another strategy is named then it is the one that trades', async () => {
     const home = tempHome();
     writeConfig(home, RELAXED);
