@@ -159,11 +159,13 @@ class Daemon {
       env: this.env,
     });
     log.info({ source: feed.source }, 'loading markets');
-    const markets = await Promise.race([feed.loadMarkets(), this.stopped.then(() => null)]);
+    // An exchange that is down at start keeps us here, retrying: SHUTDOWN and EMERGENCY_STOP must still work.
+    const earlyControl = setInterval(() => this.obeyStopFilesBeforeMarkets(), 200);
+    const markets = await Promise.race([feed.loadMarkets(), this.stopped.then(() => null)]).finally(() => clearInterval(earlyControl));
     if (markets === null) {
       feed.stop();
       log.info('stopped while loading markets');
-      return 'stopped';
+      return this.outcome ?? 'stopped';
     }
 
     let publisher: StatusPublisher | null = null;
@@ -329,6 +331,15 @@ class Daemon {
     live?.start();
     let canTrade = engine.blockers().length === 0;
     let feedHealthy = feed.health().healthy;
+    /** Feed health and can_trade change with time too (a symbol goes stale when nothing arrives): status.json must show it. */
+    const noticeStateChange = () => {
+      const nowCanTrade = engine.blockers().length === 0;
+      const nowHealthy = feed.health().healthy;
+      if (nowCanTrade !== canTrade || nowHealthy !== feedHealthy) changed();
+      canTrade = nowCanTrade;
+      feedHealthy = nowHealthy;
+    };
+    const healthTimer = setInterval(noticeStateChange, 100);
     const reports = createReportSchedule({
       home: paths.home,
       startingBalance: config.account.starting_balance,
@@ -352,11 +363,7 @@ class Daemon {
       this.runReports(reports, batch.ts);
       this.lastCandleProcessedAt = this.clock.now();
       tradeFiles.rollToTime(batch.ts);
-      const nowCanTrade = engine.blockers().length === 0;
-      const nowHealthy = feed.health().healthy;
-      if (nowCanTrade !== canTrade || nowHealthy !== feedHealthy) changed();
-      canTrade = nowCanTrade;
-      feedHealthy = nowHealthy;
+      noticeStateChange();
     });
     try {
       let reason = await Promise.race([running.then(() => null), this.stopped]);
@@ -371,6 +378,7 @@ class Daemon {
       this.recordError(`crashed: ${(error as Error).message}`, error);
     } finally {
       clearInterval(checkpointTimer);
+      clearInterval(healthTimer);
       live?.stop();
       feed.stop();
       await running.catch((error: unknown) => {
@@ -412,6 +420,36 @@ class Daemon {
       safety.poll();
     } else if (liveModeSettings(this.env).enabled) {
       this.log.warn('LIVE_MODE is on and readiness is GO; this build still trades on paper only');
+    }
+  }
+
+  /**
+   * Before the markets are loaded nothing trades and no position can be priced, so only the two
+   * stop files are read: SHUTDOWN stops cleanly (and is deleted), EMERGENCY_STOP stops with exit
+   * 4 and stays, as if it had been present at start; restored positions stay in the ledger.
+   */
+  private obeyStopFilesBeforeMarkets(): void {
+    let entries: string[];
+    try {
+      entries = fs.readdirSync(this.controlDir);
+    } catch {
+      return;
+    }
+    const emergency = entries.find((entry) => controlKindOf(entry) === ControlKind.EMERGENCY_STOP);
+    if (emergency) {
+      this.log.fatal({ file: emergency }, 'EMERGENCY_STOP while the markets were still loading: stopping; open positions stay in the ledger, unpriced');
+      this.finalState = TradingState.EMERGENCY_STOPPED;
+      this.requestStop('EMERGENCY_STOP before the markets loaded', 'emergency_stopped');
+      return;
+    }
+    const shutdown = entries.find((entry) => controlKindOf(entry) === ControlKind.SHUTDOWN);
+    if (shutdown) {
+      try {
+        fs.rmSync(path.join(this.controlDir, shutdown), { force: true });
+      } catch (error) {
+        this.log.warn({ err: error, file: shutdown }, 'could not delete the SHUTDOWN file; stopping anyway');
+      }
+      this.requestStop('SHUTDOWN before the markets loaded', 'stopped');
     }
   }
 

@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Faults, LoopbackExchange, LoopbackRoute } from '../support/loopback-exchange.js';
 import { startDaemon, statusOf, tempHome, waitFor, writeConfig } from '../support/daemon.js';
@@ -50,5 +52,48 @@ strategies: { challengers: [] }
     await waitFor('recovery', () => statusOf(home)?.feed.healthy === true, 30_000, 50);
     child.kill('SIGTERM');
     expect((await child).exitCode).toBe(0);
+  });
+
+  it('when the feed goes stale between status intervals then status.json says so at once, not at the next interval', async () => {
+    const ex = await LoopbackExchange.start({ marketTime: Date.UTC(2023, 3, 3, 12, 0) });
+    cleanups.push(() => ex.close());
+    cleanups.push(ex.autoAdvance(60_000, 1_000));
+    const home = tempHome();
+    writeConfig(
+      home,
+      `status_interval_s: 600\nheartbeat_interval_s: 600\nfeed:\n  source: ccxt\n  poll_interval_s: 1\n  stale_after_s: 2\n  ccxt_options: ${JSON.stringify(ex.ccxtOptions({ rateLimit: 1, timeout: 1000 }))}\nstrategies: { challengers: [] }\n`,
+    );
+    const child = startDaemon(home);
+    cleanups.push(() => child.kill('SIGKILL'));
+    await waitFor('a healthy feed in status.json', () => statusOf(home)?.feed.healthy === true, 40_000, 50);
+    ex.inject(LoopbackRoute.klines, Faults.serverError(), { times: 100_000 });
+    const failedAt = Date.now();
+    const stale = await waitFor('a stale feed in status.json', () => {
+      const s = statusOf(home);
+      return s && !s.feed.healthy ? s : null;
+    }, 20_000, 50);
+    // stale_after_s is 2 and a poll comes every second: far sooner than the 600 s interval.
+    expect(Date.now() - failedAt).toBeLessThan(10_000);
+    expect(stale.risk.reasons).toContain('feed_stale');
+    child.kill('SIGTERM');
+    expect((await child).exitCode).toBe(0);
+  });
+
+  it.each([
+    ['SHUTDOWN', 0, false],
+    ['EMERGENCY_STOP', 4, true],
+  ])('when the exchange is down at start then a %s file still stops the daemon (exit %i)', async (file, code, fileStays) => {
+    const ex = await LoopbackExchange.start({ marketTime: Date.UTC(2023, 3, 3, 12, 0) });
+    cleanups.push(() => ex.close());
+    ex.inject(LoopbackRoute.exchangeInfo, Faults.serverError(), { times: 100_000 });
+    const home = tempHome();
+    writeConfig(home, `feed:\n  source: ccxt\n  ccxt_options: ${JSON.stringify(ex.ccxtOptions({ rateLimit: 1, timeout: 1000 }))}\nstrategies: { challengers: [] }\n`);
+    const child = startDaemon(home);
+    cleanups.push(() => child.kill('SIGKILL'));
+    await waitFor('the markets failing to load', () => ex.requests({ route: LoopbackRoute.exchangeInfo }).length >= 2, 20_000);
+    fs.writeFileSync(path.join(home, file), '');
+    const exit = await Promise.race([child, new Promise<null>((resolve) => setTimeout(() => resolve(null), 10_000))]);
+    expect(exit?.exitCode).toBe(code);
+    expect(fs.existsSync(path.join(home, file))).toBe(fileStays);
   });
 });
