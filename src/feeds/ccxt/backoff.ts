@@ -13,6 +13,7 @@ export const DEFAULT_BACKOFF: BackoffPolicy = { baseMs: 1_000, capMs: 60_000, fl
 /**
  * "Full jitter" exponential backoff: a uniform draw below min(cap, base·2^(failures-1)), never below
  * the floor. A Retry-After from the exchange is a lower bound: waiting less would extend a ban.
+ * It is never a replacement: an endpoint that keeps answering "Retry-After: 0" still backs off.
  */
 export function backoffDelay(failures: number, policy: BackoffPolicy, random: () => number, retryAfterMs: number | null = null): number {
   const exponent = Math.min(Math.max(failures - 1, 0), 30);
@@ -20,7 +21,7 @@ export function backoffDelay(failures: number, policy: BackoffPolicy, random: ()
   const jittered = Math.max(policy.floorMs, random() * ceiling);
   if (retryAfterMs === null) return jittered;
   // A little spread on top of the exchange's deadline, so parallel loops do not return in lockstep.
-  return retryAfterMs + random() * Math.min(policy.baseMs, policy.capMs);
+  return Math.max(jittered, retryAfterMs + random() * Math.min(policy.baseMs, policy.capMs));
 }
 
 /** A Retry-After header (delta seconds or an HTTP date) as milliseconds from `now`, or null. */

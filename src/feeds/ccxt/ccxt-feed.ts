@@ -295,7 +295,7 @@ export class PollingCcxtFeed implements CcxtFeed {
     this.received(state, closed, warmupCandles > 0 ? closed.slice(-warmupCandles) : [], events);
   }
 
-  /** One poll; returns true when the reply was a full page. */
+  /** One poll; returns true when the reply was a full page that moved the cursor: there may be more to catch up. */
   private async pollCandles(state: SymbolState): Promise<boolean> {
     state.lastPollAt = this.clock.now();
     const since = state.candles.cursor;
@@ -307,7 +307,9 @@ export class PollingCcxtFeed implements CcxtFeed {
     }
     const { closed, events } = state.candles.accept(reply.candles);
     this.received(state, closed, closed, events);
-    return reply.candles.length >= limit && since !== null;
+    // An exchange that ignores `since` sends the same full page again: that is no reason to ask at once.
+    const advanced = since !== null && state.candles.cursor !== null && state.candles.cursor > since;
+    return reply.candles.length >= limit && advanced;
   }
 
   private received(state: SymbolState, closed: readonly Candle[], deliver: readonly Candle[], events: readonly IntegrityEvent[]): void {

@@ -33,6 +33,12 @@ describe('backoffDelay', () => {
     expect(backoffDelay(1, DEFAULT_BACKOFF, () => 0.5, 5_000)).toBe(5_500);
     expect(backoffDelay(9, DEFAULT_BACKOFF, () => 1, 120_000)).toBe(121_000); // longer than the cap: the exchange wins
   });
+
+  it('when Retry-After is shorter than the backoff has grown to then the backoff still counts, floor included', () => {
+    expect(backoffDelay(8, DEFAULT_BACKOFF, () => 0.9, 0)).toBe(54_000);
+    expect(backoffDelay(8, DEFAULT_BACKOFF, () => 0.9, 1_000)).toBe(54_000);
+    expect(backoffDelay(1, DEFAULT_BACKOFF, () => 0, 0)).toBe(250);
+  });
 });
 
 describe('parseRetryAfter', () => {

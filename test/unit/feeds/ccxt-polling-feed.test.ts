@@ -165,6 +165,27 @@ describe('PollingCcxtFeed health', () => {
     expect(s.feed.health().healthy).toBe(false);
   });
 
+  it('when the exchange ignores since and sends the same full page again then the feed waits its poll interval, no hot loop', async () => {
+    const client = new ScriptedClient();
+    client.market = 2_000;
+    let requests = 0;
+    client.fetchCandles = async (symbol, _timeframe, _since, limit) => {
+      requests++;
+      await new Promise((resolve) => setImmediate(resolve));
+      const candles: Candle[] = [];
+      for (let m = client.market - limit + 1; m <= client.market; m++) candles.push({ symbol, ts: T + m * MIN, open: 1, high: 1, low: 1, close: 1, volume: 1 });
+      return { candles, outOfOrderRows: 0 };
+    };
+    const s = setup({ random: () => 0.5 }, client);
+    const running = s.run();
+    await until(() => requests >= 6);
+    s.feed.stop();
+    await running;
+    // History, then polls of full pages that move nothing: each one after a full poll interval.
+    expect(s.sleeps.length).toBeGreaterThanOrEqual(requests - 2);
+    expect(s.sleeps.every((ms) => ms >= 999)).toBe(true);
+  });
+
   it('when onBatch throws then run stops and rejects with that error', async () => {
     const s = setup();
     const running = s.feed.run({ after: null, warmupCandles: 2 }, () => {
