@@ -45,7 +45,7 @@ export function buildTradingKernel(args: {
   const gate = applyTurnoverOverrides(config.gate, args.env ?? {});
   const championId = args.championOverride ?? config.strategies.champion;
   const champion = args.championStrategy ?? createStrategy(championId, config.strategies.params[championId] ?? {});
-  const broker = new PaperBroker({ ledger, markets, slippageBps: config.execution.slippage_bps, startingBalance: config.account.starting_balance, book: args.book });
+  const broker = new PaperBroker({ ledger, markets, slippageBps: config.execution.slippage_bps, startingBalance: config.account.starting_balance, book: args.book, timeframeMs: timeframeToMs(config.feed.timeframe) });
   const risk: RiskSettings = {
     risk_multiplier: 1,
     risk_per_trade_pct: config.risk.risk_per_trade_pct,

@@ -17,7 +17,7 @@ import {
 } from '../model/paper-accounting.js';
 import type { ExitReason, PendingOrder, Position } from '../model/position.js';
 import { Reason } from '../model/reason-codes.js';
-import type { BookSource } from '../ports/book-source.js';
+import type { BookLevel, BookSource } from '../ports/book-source.js';
 import type { Ledger } from '../ports/ledger.js';
 import { walkBook } from './walk-book.js';
 
@@ -32,6 +32,12 @@ export interface PaperBrokerOptions {
   readonly startingBalance: number;
   /** Live only: market orders walk this book for their size instead of taking the candle's open ± slippage. */
   readonly book?: BookSource;
+  /**
+   * The candle length. With a live book, a waiting order fills when the next candle arrives,
+   * which is once that candle has closed: the fill is stamped at its close, and its range
+   * (which happened before the position existed) is not applied to the new position.
+   */
+  readonly timeframeMs?: number;
 }
 
 const BALANCE_KEY = 'account.balance';
@@ -135,12 +141,16 @@ export class PaperBroker extends PaperBooks {
         this.cancel(order, Reason.NO_POSITION);
         return [];
       }
-      return [this.close(position, this.sellNow(position, candle.open), 'signal', candle.ts, order.id)];
+      const bids = this.options.book?.levels(order.symbol, 'sell') ?? null;
+      const at = bids !== null && bids.length > 0 ? this.closeOf(candle) : candle.ts;
+      return [this.close(position, this.sellNow(position, candle.open), 'signal', at, order.id)];
     }
     if (this.positions.has(order.symbol)) return [this.reject(order, Reason.POSITION_EXISTS)];
-    const fill = this.buyNow(order.symbol, order.quantity, candle.open);
+    const asks = this.options.book?.levels(order.symbol, 'buy') ?? null;
+    const fill = this.buyNow(order.symbol, order.quantity, candle.open, asks);
     if (fill === null) return [this.reject(order, Reason.INSUFFICIENT_LIQUIDITY)];
-    const opening = openingOf(order, fill, candle.ts, candle.open, market, this.available);
+    const fromBook = asks !== null;
+    const opening = openingOf(order, fill, fromBook ? this.closeOf(candle) : candle.ts, fromBook ? candle.close : candle.open, market, this.available);
     if (opening === null) return [this.reject(order, Reason.INSUFFICIENT_BALANCE)];
     const { position } = opening;
     const balance = roundCash(this.balance - opening.cost);
@@ -148,7 +158,7 @@ export class PaperBroker extends PaperBooks {
     assertCash(balance, reserved, `buying ${order.quantity} ${order.symbol} at ${position.entry}`);
     this.options.ledger.transaction(() => {
       this.options.ledger.closeOrder(order.id, 'filled', null);
-      this.options.ledger.insertFill({ orderId: order.id, symbol: order.symbol, side: 'buy', quantity: order.quantity, price: position.entry, fee: position.entryFee, slippage: position.entrySlippage, ts: candle.ts });
+      this.options.ledger.insertFill({ orderId: order.id, symbol: order.symbol, side: 'buy', quantity: order.quantity, price: position.entry, fee: position.entryFee, slippage: position.entrySlippage, ts: position.openedAt });
       this.options.ledger.upsertPosition(position);
       this.options.ledger.setSetting(BALANCE_KEY, balance);
     });
@@ -159,9 +169,13 @@ export class PaperBroker extends PaperBooks {
     return [{ kind: 'opened', position }];
   }
 
-  /** A market buy now: the live book for its size when there is one, else `reference` moved by slippage onto the tick. Null: the book is too thin. */
-  private buyNow(symbol: string, quantity: number, reference: number): TakerFill | null {
-    const levels = this.options.book?.levels(symbol, 'buy') ?? null;
+  /** When a fill from the live book happens: once `candle` has closed (the candle rule's time without a timeframe). */
+  private closeOf(candle: Candle): number {
+    return candle.ts + (this.options.timeframeMs ?? 0);
+  }
+
+  /** A market buy now: the live book (`levels`) for its size when there is one, else `reference` moved by slippage onto the tick. Null: the book is too thin. */
+  private buyNow(symbol: string, quantity: number, reference: number, levels: readonly BookLevel[] | null): TakerFill | null {
     if (levels === null) return { price: slippedPrice(reference, 'buy', this.slippageBps, this.requireMarket(symbol).priceTick), reference };
     const walk = walkBook('buy', quantity, levels);
     return walk.complete ? { price: walk.price, reference } : null;

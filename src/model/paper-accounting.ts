@@ -318,6 +318,8 @@ export abstract class PaperBooks {
     if (this.pending.length > 0) for (const order of this.fillableBy(candle)) events.push(...this.fillAtOpen(order, candle));
     const position = this.positions.get(candle.symbol);
     if (!position) return events;
+    // Filled from a live book once this candle had closed: its range happened before the position existed.
+    if (position.openedAt > candle.ts) return events;
     const trigger = exitInsideCandle(candle, position.stop, position.trailingStop, position.target);
     if (trigger) {
       const price = trigger.market ? slippedPrice(trigger.price, 'sell', this.slippageBps, this.requireMarket(position.symbol).priceTick) : trigger.price;

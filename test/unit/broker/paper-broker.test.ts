@@ -341,6 +341,22 @@ describe('PaperBroker with a live order book', () => {
     expect(broker.openPositions()).toEqual([]);
   });
 
+  it('when a waiting buy fills from the book then it is stamped at the candle\'s close, and that candle\'s range, which came before it, leaves it alone', () => {
+    const { ledger } = tempLedger();
+    const broker = makeBroker({ ledger, book: bookOf([[106, 100]], null), timeframeMs: MIN });
+    broker.submitEntry(entry({ quantity: 1, stopDistance: 5, targetDistance: 3 }));
+    // The candle dipped to 95 (under the stop at 101) and rose to 110 (over the target at 109)
+    // before it closed; only then did the order reach the book, at 106.
+    const events = broker.onCandle(candle(S, MIN, 100, 110, 95, 104));
+    expect(events.map((e) => e.kind)).toEqual(['opened']);
+    const [position] = opened(events);
+    expect(position).toMatchObject({ entry: 106, stop: 101, target: 109, openedAt: 2 * MIN, mark: 104 });
+    expect(broker.openPositions()).toHaveLength(1);
+    // From the next candle on, its range counts as usual.
+    const [trade] = closed(broker.onCandle(candle(S, 2 * MIN, 104, 104.5, 100, 101)));
+    expect(trade).toMatchObject({ exit_reason: 'stop', opened_at: new Date(2 * MIN).toISOString() });
+  });
+
   it('when the book source has no fresh book then the candle rule applies', () => {
     const broker = makeBroker({ ledger: tempLedger().ledger, book: bookOf(null, null) });
     broker.submitEntry(entry({ quantity: 10 }));
