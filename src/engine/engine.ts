@@ -144,12 +144,14 @@ export class Engine {
 
   /** A live price between candles (ccxt ticker): stops, targets and trailing act on it. */
   onMark(symbol: string, price: number, at: number): void {
+    this.rollDay(at); // a close after midnight counts toward the new day, as its closed_at says
     if (this.applyBrokerEvents(this.options.broker.onMark(symbol, price, at))) this.persistMarketTime();
   }
 
   /** Closes every position now (FLATTEN, EMERGENCY_STOP, CRISIS). */
   flatten(reason: ExitReason): TradeRecord[] {
     const at = this.marketTimeMs === null ? 0 : this.marketTimeMs + this.options.timeframeMs;
+    if (this.marketTimeMs !== null) this.rollDay(at);
     const events = this.options.broker.closeAll(reason, at);
     this.applyBrokerEvents(events);
     return events.flatMap((e) => (e.kind === 'closed' ? [e.trade] : []));
@@ -316,8 +318,9 @@ export class Engine {
     this.consecutiveLosses = trade.net_pnl < 0 ? this.consecutiveLosses + 1 : 0;
   }
 
+  /** Moves to the market day of `ts`; never back (a mark or a flatten may run a candle ahead of the batches). */
   private rollDay(ts: number): void {
-    if (ts >= this.dayStartMs && ts < this.dayStartMs + DAY_MS) return;
+    if (ts < this.dayStartMs + DAY_MS) return; // this day, or an earlier one
     const day = utcDay(ts);
     this.dayStartMs = utcDayStart(ts);
     if (this.day?.day === day) return;

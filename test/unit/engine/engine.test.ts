@@ -203,4 +203,23 @@ describe('Engine and the gate', () => {
     expect(signals.map((s) => s.executed)).toEqual([true, true, false, false]);
     expect(signals[2]!.gate.reasons).toEqual(['loss_streak_cooldown']);
   });
+
+  it('when a live mark closes a position just after midnight then the trade counts toward the new day, and later candles of the old day do not roll it back', () => {
+    const { ledger } = tempLedger();
+    const evening = Date.parse('2026-03-10T23:40:00Z');
+    const at = (i: number) => evening + i * M;
+    const { engine, trades } = compose({ ledger, markets, champion: scripted(new Map([[at(0), { direction: 'long' as const }]])), symbols: [TEST.symbol] });
+    feed(engine, [candle(TEST.symbol, at(0), 100, 100.5, 99.5, 100), candle(TEST.symbol, at(1), 100, 100.5, 99.5, 100)]);
+    expect(engine.tradesToday).toBe(0);
+    // 00:00:30: a live mark far under the stop, a candle (23:50) before the batches get there.
+    engine.onMark(TEST.symbol, 90, Date.parse('2026-03-11T00:00:30Z'));
+    expect(trades).toHaveLength(1);
+    expect(trades[0]!.closed_at.slice(0, 10)).toBe('2026-03-11');
+    expect(engine.tradesToday).toBe(1);
+    // The new day started with the position at its last mark (100): the day lost the fall to the exit and the exit's costs.
+    expect(engine.dailyPnl()).toBeCloseTo(trades[0]!.quantity * (trades[0]!.exit - 100) - (trades[0]!.fees - trades[0]!.quantity * trades[0]!.entry * TEST.takerFee), 6);
+    feed(engine, [candle(TEST.symbol, at(2), 90, 90.5, 89.5, 90), candle(TEST.symbol, at(4), 90, 90.5, 89.5, 90)]);
+    expect(engine.tradesToday).toBe(1);
+    expect(ledger.getSetting<{ day: string }>('engine.day')?.day).toBe('2026-03-11');
+  });
 });
