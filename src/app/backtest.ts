@@ -15,6 +15,8 @@ export interface BacktestOptions {
   readonly from?: number;
   readonly to?: number;
   readonly strategy?: string;
+  /** Annualisation of Sharpe, Sortino and Calmar; 365 when absent. */
+  readonly annualizationDays?: number;
   /** Called now and then with candles done and the total expected. */
   readonly onProgress?: (done: number, total: number) => void;
 }
@@ -76,7 +78,7 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRes
     });
     options.onProgress?.(candles, candles);
     const trades = ledger.allTrades();
-    return { candles, wall_ms: Math.round(performance.now() - started), trades, metrics: computeMetrics(trades, config.account.starting_balance) };
+    return { candles, wall_ms: Math.round(performance.now() - started), trades, metrics: computeMetrics(trades, config.account.starting_balance, { annualizationDays: options.annualizationDays }) };
   } finally {
     ledger.close();
   }

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from '../config/load-config.js';
+import { loadProductionConfig } from '../config/load-production-config.js';
 import { configRules } from '../config/rules.js';
 import type { Config } from '../config/schema.js';
 import { ConfigError, UsageError } from '../model/errors.js';
@@ -23,4 +24,9 @@ export function loadHomeConfig(home: string, configFile?: string, env: NodeJS.Pr
     return loadConfig(file, configRules);
   }
   return loadConfig(homePaths(home).configFile, configRules);
+}
+
+/** The annualisation of Sharpe, Sortino and Calmar for this home: `monitoring.annualization_days` of its production.yaml (365 without one). */
+export function homeAnnualizationDays(home: string): number {
+  return loadProductionConfig(homePaths(home).productionConfig).monitoring.annualization_days;
 }

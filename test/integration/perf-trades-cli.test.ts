@@ -82,4 +82,19 @@ describe('paperlive perf and trades', () => {
       expect(result.stderr.trim().split('\n')).toHaveLength(1);
     }
   });
+
+  it('when the home\'s production.yaml sets annualization_days then perf annualises with it, and the flag overrides it', async () => {
+    const file = path.join(home, 'configs', 'production.yaml');
+    fs.writeFileSync(file, 'monitoring:\n  annualization_days: 252\n');
+    try {
+      const trades = readLines(path.join(home, 'logs', 'all_trades.jsonl')).map((l) => JSON.parse(l));
+      const perf = JSON.parse((await cli(['perf', '--home', home, '--json'])).stdout);
+      expect(perf.sharpe).toBeCloseTo(computeMetrics(trades, 10_000, { annualizationDays: 252 }).sharpe!, 10);
+      expect(perf.sharpe).not.toBeCloseTo(computeMetrics(trades, 10_000).sharpe!, 3);
+      const flagged = JSON.parse((await cli(['perf', '--home', home, '--json', '--annualization-days', '365'])).stdout);
+      expect(flagged.sharpe).toBeCloseTo(computeMetrics(trades, 10_000).sharpe!, 10);
+    } finally {
+      fs.rmSync(file, { force: true });
+    }
+  });
 });

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import cliProgress from 'cli-progress';
 import { runBacktest } from '../../app/backtest.js';
-import { loadHomeConfig } from '../../app/home-config.js';
+import { homeAnnualizationDays, loadHomeConfig } from '../../app/home-config.js';
 import { resolveHome } from '../../app/paths.js';
 import { UsageError } from '../../model/errors.js';
 import { COMMON_OPTIONS, parseCommandArgs, parseIsoOption } from '../args.js';
@@ -30,7 +30,8 @@ export async function backtestCommand(argv: readonly string[]): Promise<number> 
   }
   if (!values.data) throw new UsageError('paperlive backtest: --data DIR is required (a folder of BINANCE_BTC-USDT_1m.csv style files)');
   if (!fs.statSync(values.data, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`paperlive backtest: --data ${values.data} is not a folder`);
-  const config = loadHomeConfig(resolveHome(values.home), values.config === undefined ? undefined : path.resolve(values.config));
+  const home = resolveHome(values.home);
+  const config = loadHomeConfig(home, values.config === undefined ? undefined : path.resolve(values.config));
   const from = values.from === undefined ? undefined : parseIsoOption('backtest', 'from', values.from);
   const to = values.to === undefined ? undefined : parseIsoOption('backtest', 'to', values.to);
   if (from !== undefined && to !== undefined && from >= to) throw new UsageError('paperlive backtest: --to must be after --from');
@@ -45,6 +46,7 @@ export async function backtestCommand(argv: readonly string[]): Promise<number> 
     from,
     to,
     strategy: values.strategy,
+    annualizationDays: homeAnnualizationDays(home),
     onProgress: (done, total) => {
       if (!bar) return;
       if (!started) bar.start(total, 0);
@@ -64,10 +66,14 @@ export async function backtestCommand(argv: readonly string[]): Promise<number> 
       ['strategy', values.strategy ?? config.strategies.champion],
       ['candles', `${result.candles} in ${result.wall_ms} ms (${Math.round(result.candles / (Math.max(1, result.wall_ms) / 1000)).toLocaleString('en-US')}/s)`],
       ['trades', `${m.trades} (${m.wins} won, ${m.losses} lost)`],
+      ['win rate', m.win_rate === null ? '—' : `${(m.win_rate * 100).toFixed(2)} %`],
       ['net PnL', `${fmt(m.total_pnl)} ${config.account.currency}`],
       ['profit factor', fmt(m.profit_factor)],
+      ['expectancy', `${fmt(m.expectancy)} (ratio ${fmt(m.expectancy_ratio)})`],
+      ['SQN', fmt(m.sqn)],
       ['max drawdown', `${fmt(m.max_drawdown_pct)} %`],
-      ['Sharpe / Sortino', `${fmt(m.sharpe)} / ${fmt(m.sortino)}`],
+      ['Sharpe / Sortino / Calmar', `${fmt(m.sharpe)} / ${fmt(m.sortino)} / ${fmt(m.calmar)}`],
+      ['CAGR', m.cagr === null ? '—' : `${(m.cagr * 100).toFixed(2)} %`],
       ['cost drag', `${fmt(m.cost_drag_bps, 1)} bps`],
     ]),
   );

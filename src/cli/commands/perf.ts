@@ -1,6 +1,6 @@
 import path from 'node:path';
 import fs from 'node:fs';
-import { loadHomeConfig } from '../../app/home-config.js';
+import { homeAnnualizationDays, loadHomeConfig } from '../../app/home-config.js';
 import { homePaths, resolveHome } from '../../app/paths.js';
 import { readJsonl } from '../../io/jsonl.js';
 import { CommandResultError, OperationalError, UsageError } from '../../model/errors.js';
@@ -13,7 +13,8 @@ import { fmt, table } from '../format.js';
 export const PERF_HELP = `Usage: paperlive perf [--home DIR] [--json] [--trades FILE --starting-balance N] [--annualization-days N]
 
 Performance metrics of the paper account (from the ledger), or of any trade log in the
-logs/all_trades.jsonl format. Definitions: docs/spec.md §8 (they compare with freqtrade's).
+logs/all_trades.jsonl format. Annualisation: --annualization-days, else the home's
+configs/production.yaml monitoring.annualization_days (365 without one). Definitions: docs/spec.md §8 (they compare with freqtrade's).
 Exit codes: 0, 2 unreadable file.`;
 
 export async function perfCommand(argv: readonly string[]): Promise<number> {
@@ -50,7 +51,7 @@ export async function perfCommand(argv: readonly string[]): Promise<number> {
     }
     source = homePaths(home).ledger;
   }
-  const metrics = computeMetrics(trades, startingBalance, { annualizationDays });
+  const metrics = computeMetrics(trades, startingBalance, { annualizationDays: annualizationDays ?? homeAnnualizationDays(resolveHome(values.home)) });
   console.log(values.json ? JSON.stringify(metrics, null, 2) : render(metrics, source, startingBalance));
   return 0;
 }
