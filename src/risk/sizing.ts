@@ -18,7 +18,13 @@ export interface SizingInput {
 
 export type Sizing =
   | { readonly ok: true; readonly quantity: number; readonly limitedBy: 'risk' | 'cash' | 'max_amount' }
-  | { readonly ok: false; readonly reason: Reason; readonly quantity: 0 };
+  | {
+      readonly ok: false;
+      readonly reason: Reason;
+      readonly quantity: 0;
+      /** With `insufficient_balance`: the size the risk rule alone gives, for the checks that come before cash. */
+      readonly byRisk?: number;
+    };
 
 /**
  * Risk-based size: lose `risk_per_trade_pct` × multiplier of equity if the stop is hit, i.e.
@@ -42,7 +48,8 @@ export function sizeEntry(input: SizingInput): Sizing {
   const failure = meetsMinimums(quantity);
   if (failure === null) return { ok: true, quantity, limitedBy };
   const riskAloneFits = meetsMinimums(Math.min(byRisk, byMax)) === null;
-  return refuse(limitedBy === 'cash' && riskAloneFits ? Reason.INSUFFICIENT_BALANCE : failure);
+  if (limitedBy === 'cash' && riskAloneFits) return { ok: false, reason: Reason.INSUFFICIENT_BALANCE, quantity: 0, byRisk: Math.min(byRisk, byMax) };
+  return refuse(failure);
 }
 
 function refuse(reason: Reason): Sizing {

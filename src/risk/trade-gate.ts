@@ -119,12 +119,14 @@ function sizeAndCheck(input: GateInput, market: MarketSpec, reasons: Reason[]): 
     unitCost: account.costOfBuy(signal.symbol, 1, signal.price),
     market,
   });
+  const heatExceeded = (quantity: number) => (account.equity > 0 ? ((account.riskAtStops + stopDistance * quantity) / account.equity) * 100 : Infinity) > risk.max_portfolio_heat_pct;
   if (!sizing.ok) {
+    // Short of cash: heat comes first in the check order, judged on the size the risk rule wanted.
+    if (sizing.byRisk !== undefined && heatExceeded(sizing.byRisk)) reasons.push(Reason.PORTFOLIO_HEAT);
     reasons.push(sizing.reason);
     return 0;
   }
-  const heatPct = account.equity > 0 ? ((account.riskAtStops + stopDistance * sizing.quantity) / account.equity) * 100 : Infinity;
-  if (heatPct > risk.max_portfolio_heat_pct) reasons.push(Reason.PORTFOLIO_HEAT);
+  if (heatExceeded(sizing.quantity)) reasons.push(Reason.PORTFOLIO_HEAT);
   if (account.costOfBuy(signal.symbol, sizing.quantity, signal.price) > account.available) reasons.push(Reason.INSUFFICIENT_BALANCE);
   return sizing.quantity;
 }

@@ -31,7 +31,14 @@ describe('sizeEntry', () => {
     ['the stop is above the price', { stopDistance: -1 }, 'invalid_stop'],
     ['the stop is missing', { stopDistance: NaN }, 'invalid_stop'],
   ])('when %s then it is refused with that reason and never rounded up', (_, patch, reason) => {
-    expect(size(patch)).toEqual({ ok: false, reason, quantity: 0 });
+    expect(size(patch)).toMatchObject({ ok: false, reason, quantity: 0 });
+  });
+
+  it('when only the cash is short then the refusal carries the size the risk rule wanted, for the heat check', () => {
+    const riskSize = size({});
+    expect(riskSize.ok && riskSize.limitedBy).toBe('risk');
+    expect(size({ available: 5 })).toEqual({ ok: false, reason: 'insufficient_balance', quantity: 0, byRisk: riskSize.quantity });
+    expect(size({ riskPerTradePct: 0.0004 })).toEqual({ ok: false, reason: 'below_min_amount', quantity: 0 });
   });
 
   it('when sized then what it costs fits the free cash, and one more step would not fit the risk', () => {

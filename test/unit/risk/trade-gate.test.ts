@@ -130,6 +130,11 @@ describe('judgeEntry', () => {
     expect(verdict.reasons).toEqual([Reason.KILL_SWITCH, Reason.PAUSED, Reason.MIN_CONFIDENCE, Reason.POSITION_EXISTS, Reason.PORTFOLIO_HEAT]);
   });
 
+  it('when the heat is over the limit and the cash is short too then both are listed, heat first as the check order says', () => {
+    expect(judge({ account: { riskAtStops: 1_000, available: 5 } }).reasons).toEqual([Reason.PORTFOLIO_HEAT, Reason.INSUFFICIENT_BALANCE]);
+    expect(judge({ account: { riskAtStops: 550, available: 5 } }).reasons).toEqual([Reason.INSUFFICIENT_BALANCE]);
+  });
+
   it('when BTC/USDT is judged under the default settings then its stricter rules apply', () => {
     const btc = entryRulesFor(DEFAULT_GATE_SETTINGS, 'BTC/USDT');
     expect(btc).toEqual({ min_confidence: 0.75, min_ev_cost_ratio: 2, min_interval_s: 14_400, max_entries_per_day: 3, loss_streak: 2, loss_cooldown_s: 21_600 });
