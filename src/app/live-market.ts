@@ -1,5 +1,6 @@
 import type { PaperBroker } from '../broker/paper-broker.js';
 import type { Engine } from '../engine/engine.js';
+import { backoffDelay, DEFAULT_BACKOFF } from '../feeds/ccxt/backoff.js';
 import type { CcxtFeed } from '../feeds/ccxt/ccxt-feed.js';
 import type { BookLevel, BookSource } from '../ports/book-source.js';
 import type { MarketFeed } from '../ports/market-feed.js';
@@ -19,8 +20,15 @@ export function isLiveFeed(feed: MarketFeed): feed is CcxtFeed {
  */
 export class BookCache implements BookSource {
   private readonly books = new Map<string, { bids: readonly BookLevel[]; asks: readonly BookLevel[]; at: number }>();
+  /** Per symbol, after failed refreshes: how many in a row, and when to try again (exponential backoff). */
+  private readonly failures = new Map<string, { count: number; retryAt: number }>();
 
-  constructor(private readonly feed: CcxtFeed, private readonly now: () => number, private readonly log: Logger) {}
+  constructor(
+    private readonly feed: CcxtFeed,
+    private readonly now: () => number,
+    private readonly log: Logger,
+    private readonly random: () => number = Math.random,
+  ) {}
 
   levels(symbol: string, side: 'buy' | 'sell'): readonly BookLevel[] | null {
     const book = this.books.get(symbol);
@@ -28,14 +36,23 @@ export class BookCache implements BookSource {
     return side === 'buy' ? book.asks : book.bids;
   }
 
+  /** Refreshes the books of `symbols`, except those still waiting out a backoff after failures. */
   async refresh(symbols: readonly string[]): Promise<void> {
     await Promise.all(
       symbols.map(async (symbol) => {
+        const failed = this.failures.get(symbol);
+        if (failed && this.now() < failed.retryAt) return;
         try {
           const book = await this.feed.fetchOrderBook(symbol, BOOK_DEPTH);
           this.books.set(symbol, { bids: book.bids, asks: book.asks, at: book.receivedAt });
+          if (failed) this.log.info({ symbol, failures: failed.count }, 'order book refreshed again');
+          this.failures.delete(symbol);
         } catch (error) {
-          this.log.warn({ symbol, err: error }, 'order book not refreshed; fills fall back to the candle rule until it is');
+          const count = (failed?.count ?? 0) + 1;
+          this.failures.set(symbol, { count, retryAt: this.now() + backoffDelay(count, DEFAULT_BACKOFF, this.random) });
+          // One warning per streak, not one per attempt: a lasting fault would flood the log.
+          if (count === 1) this.log.warn({ symbol, err: error }, 'order book not refreshed; fills fall back to the candle rule until it is, retrying with backoff');
+          else this.log.debug({ symbol, err: error, failures: count }, 'order book still not refreshed');
         }
       }),
     );

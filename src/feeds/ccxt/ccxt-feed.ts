@@ -255,7 +255,8 @@ export class PollingCcxtFeed implements CcxtFeed {
     } catch (error) {
       const fault = this.retrier.noteFault(error);
       const message = `${this.source} ${symbol} order book: ${fault.name}: ${fault.message}`;
-      this.log.warn({ symbol, what: 'order_book', error: fault.name, status: fault.status, message: fault.message }, 'order book request failed');
+      // The caller (the book cache) backs off and warns once per streak.
+      this.log.debug({ symbol, what: 'order_book', error: fault.name, status: fault.status, message: fault.message }, 'order book request failed');
       throw fault.kind === FaultKind.transient ? new TransientError(message) : new OperationalError(message);
     }
   }
