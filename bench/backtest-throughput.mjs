@@ -3,8 +3,9 @@
 // parses the same CSV files and updates one EMA. Both include reading and parsing the files;
 // the pipeline figure also includes building the engine and its database. Two gate settings:
 // the default one (reference 002's table, which takes no trade with ema_trend on this data)
-// and a relaxed one (quality checks off, hundreds of trades, so the ledger is exercised); then
-// the two other built-in strategies with the default gate.
+// a relaxed one (quality checks off: the trades lose, and capital preservation soon locks the
+// account down), the same with capital preservation off (hundreds of trades, so the ledger is
+// exercised), then the two other built-in strategies with the default gate.
 // The bare loop and the pipeline runs alternate in one process after a warm-up run, so both
 // get the same JIT and the same share of a noisy machine; the figures are medians, and the
 // ratio is the median of the ratios of neighbouring runs, which a machine that changes speed
@@ -24,9 +25,15 @@ const dataDir = path.join(root, 'data', 'replay');
 const runs = Number(process.env.BENCH_RUNS ?? 11);
 const timeframe = process.env.BENCH_TIMEFRAME ?? '1m';
 const files = ['BTC', 'ETH', 'SOL'].map((b) => path.join(dataDir, `BINANCE_${b}-USDT_${timeframe}.csv`));
+const NONE = '{ caution: null, defensive: null, lockdown: null, crisis: null }';
 const settings = [
   { strategy: 'ema_trend', name: 'default gate', yaml: `feed: { timeframe: ${timeframe} }\n` },
   { strategy: 'ema_trend', name: 'relaxed gate', yaml: `feed: { timeframe: ${timeframe} }\ngate: { min_confidence: 0, min_ev_cost_ratio: 0, per_symbol: {} }\n` },
+  {
+    strategy: 'ema_trend',
+    name: 'relaxed gate, capital preservation off',
+    yaml: `feed: { timeframe: ${timeframe} }\ngate: { min_confidence: 0, min_ev_cost_ratio: 0, per_symbol: {} }\nrisk:\n  capital_preservation: { drawdown_pct: ${NONE}, daily_loss_pct: ${NONE}, loss_streak: ${NONE} }\n`,
+  },
   { strategy: 'rsi_revert', name: 'default gate', yaml: `feed: { timeframe: ${timeframe} }\n` },
   { strategy: 'donchian_breakout', name: 'default gate', yaml: `feed: { timeframe: ${timeframe} }\n` },
 ];

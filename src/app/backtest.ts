@@ -5,9 +5,18 @@ import { ReplayFeed } from '../feeds/replay/replay-feed.js';
 import { timeframeToMs } from '../model/candle.js';
 import type { TradeRecord } from '../model/position.js';
 import { SqliteLedger } from '../persistence/sqlite-ledger.js';
+import { SqliteSafetyStore } from '../persistence/sqlite-safety-store.js';
+import type { Logger } from '../ports/logger.js';
+import { CapitalPreservation } from '../risk/capital-preservation/capital-preservation.js';
+import { preservationSettings } from '../risk/capital-preservation/preservation-settings.js';
 import { computeMetrics, type PerformanceMetrics } from '../reports/metrics.js';
 import { BUNDLED_MARKETS } from './paths.js';
+import { PreservationGuard } from './preservation-guard.js';
 import { buildTradingKernel } from './trading-kernel.js';
+
+const quiet = (): void => {};
+/** A backtest has no log file; what capital preservation does shows in its trades and metrics. */
+const SILENT: Logger = { debug: quiet, info: quiet, warn: quiet, error: quiet, fatal: quiet };
 
 export interface BacktestOptions {
   readonly config: Readonly<Config>;
@@ -55,21 +64,28 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRes
   const ledger = new SqliteLedger(':memory:', { durable: false });
   try {
     const markets = await feed.loadMarkets();
-    const { engine, warmupCandles } = buildTradingKernel({
+    let guard: PreservationGuard | null = null;
+    const { engine, broker, flags, warmupCandles } = buildTradingKernel({
       config,
       ledger,
       markets,
+      riskFactor: () => guard?.riskFactor ?? 1,
       championOverride: options.strategy,
       env: process.env,
       feed: { isHealthy: () => true, isStale: () => false },
       listener: { onSignal: () => {}, onTrade: () => {}, onPositionChange: () => {}, onStrategyError: () => {} },
     });
+    // Capital preservation as the daemon applies it (blocks, risk cuts, CRISIS flattens), its state in the same database.
+    const preservation = new CapitalPreservation({ settings: preservationSettings(config.risk.capital_preservation), store: new SqliteSafetyStore(ledger.database) });
+    guard = new PreservationGuard(preservation, { engine, broker, flags, log: SILENT, changed: () => {}, skipRepeats: true });
+    const observe = guard;
     let candles = 0;
     let nextReport = 0;
     // As the daemon does: with --from, the candles just before it warm the strategy up, untraded.
     await feed.run({ after: null, warmupCandles: warmupCandles + 5 }, (batch) => {
       engine.processBatch(batch);
       if (batch.warmup) return;
+      observe.observe(batch.ts);
       candles += batch.candles.length;
       if (options.onProgress && candles >= nextReport) {
         options.onProgress(candles, total);

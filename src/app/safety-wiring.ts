@@ -10,6 +10,7 @@ import { loadReadinessInput } from '../readiness/load-readiness.js';
 import { CapitalPreservation } from '../risk/capital-preservation/capital-preservation.js';
 import { preservationSettings, type PreservationOverrides } from '../risk/capital-preservation/preservation-settings.js';
 import type { HomePaths } from './paths.js';
+import { PreservationGuard } from './preservation-guard.js';
 
 /**
  * Capital preservation over the paper account, the kill switch and the readiness verdict, as
@@ -17,7 +18,7 @@ import type { HomePaths } from './paths.js';
  * kill switch forbids live orders only (there are none yet), so paper trading goes on.
  */
 export class SafetySide {
-  readonly preservation: CapitalPreservation;
+  private readonly guard: PreservationGuard;
   private killSwitch = false;
 
   constructor(
@@ -36,14 +37,18 @@ export class SafetySide {
       preservation: PreservationOverrides;
     },
   ) {
-    this.preservation = new CapitalPreservation({
+    const preservation = new CapitalPreservation({
       settings: preservationSettings(args.preservation),
       store: new SqliteSafetyStore(args.ledger.database),
       mirror: (doc) => writeJsonAtomic(args.paths.capitalPreservation, doc),
       onMirrorError: (error) => args.onError(`could not write ${args.paths.capitalPreservation}: ${(error as Error).message}`, error),
     });
-    args.flags.capitalPreservationBlocked = this.preservation.blocksEntries;
+    this.guard = new PreservationGuard(preservation, args);
     this.killSwitch = killSwitchActive(args.paths, args.env);
+  }
+
+  get preservation(): CapitalPreservation {
+    return this.guard.preservation;
   }
 
   get killSwitchActive(): boolean {
@@ -56,19 +61,7 @@ export class SafetySide {
 
   /** After each traded batch: a new level may block, halt or (CRISIS) flatten. */
   observe(at: number): void {
-    const { engine, broker, flags, log, changed } = this.args;
-    try {
-      const { transition } = this.preservation.observe({ at, equity: broker.equity(), dailyPnl: engine.dailyPnl(), lossStreak: engine.lossStreak });
-      if (transition) {
-        const line = `capital preservation ${transition.from} → ${transition.to}: ${transition.reason}`;
-        if (this.preservation.halts) log.error({ transition }, line);
-        else log.warn({ transition }, line);
-        changed();
-      }
-    } finally {
-      flags.capitalPreservationBlocked = this.preservation.blocksEntries;
-    }
-    if (this.preservation.actions.flatten && broker.openPositions().length > 0) engine.flatten('capital_preservation');
+    this.guard.observe(at);
   }
 
   /** Once a second: the kill switch file or variable may have changed. */

@@ -270,6 +270,10 @@ export abstract class PaperBooks {
     return this.reserved;
   }
 
+  get openPositionCount(): number {
+    return this.positions.size;
+  }
+
   openPositions(): readonly Position[] {
     return [...this.positions.values()];
   }

@@ -38,6 +38,24 @@ describe('paperlive backtest', () => {
     expect(first - from).toBeLessThan(26 * 300_000);
   });
 
+  it('when capital preservation thresholds are tight then the backtest blocks entries as the daemon would, and loses less', async () => {
+    const args = (home: string) => ['backtest', '--home', home, '--data', REPLAY_DATA, '--from', '2023-03-20T00:00:00Z', '--to', '2023-04-03T00:00:00Z', '--json'];
+    const loose = tempHome();
+    writeConfig(loose, RELAXED);
+    const tight = tempHome();
+    const none = '{ caution: null, defensive: null, lockdown: null, crisis: null }';
+    writeConfig(
+      tight,
+      `${RELAXED}risk:\n  capital_preservation: { drawdown_pct: { caution: 0.2, defensive: 0.4, lockdown: 0.6, crisis: 50 }, recovery_drawdown_pct: { caution: 0.1, defensive: 0.3 }, loss_streak: ${none}, daily_loss_pct: ${none} }\n`,
+    );
+    const free = JSON.parse((await cli(args(loose))).stdout);
+    const guarded = JSON.parse((await cli(args(tight))).stdout);
+    expect(free.trades.length).toBeGreaterThan(20);
+    // LOCKDOWN at a 0.6 % drawdown takes no new entry for the rest of the run.
+    expect(guarded.trades.length).toBeLessThan(free.trades.length / 2);
+    expect(guarded.metrics.max_drawdown_pct).toBeLessThan(free.metrics.max_drawdown_pct / 2);
+  });
+
   it('when another strategy is named then it is the one that trades', async () => {
     const home = tempHome();
     writeConfig(home, RELAXED);

@@ -86,8 +86,7 @@ export function evaluate(state: PreservationState, observation: PreservationObse
   const dayStartStreak = sameDay ? state.day_start_streak : state.loss_streak;
   // A day only counts when every observation of it was calm; a day seen from its middle never does.
   const dayCalmSoFar = rolled ? true : sameDay ? state.day_calm : false;
-  const base: PreservationState = {
-    ...state,
+  const base = stateWith(state, {
     peak_equity: peak,
     streak_base: streakBase,
     day_start: dayStart,
@@ -95,12 +94,12 @@ export function evaluate(state: PreservationState, observation: PreservationObse
     loss_streak: lossStreak,
     calm_days: calmDays,
     market_time: at,
-  };
+  });
 
   const breach = breachOf(measures, settings);
   if (breach && severity(breach.level) > severity(state.level)) {
     const to = nextLevel(state.level, BREACH_OF[breach.level])!;
-    const next: PreservationState = { ...base, level: to, level_since: at, calm_days: 0, day_calm: false };
+    const next = stateWith(base, { level: to, level_since: at, calm_days: 0, day_calm: false });
     return { state: next, transition: transitionRecord(state.level, to, BREACH_OF[breach.level], breach.reason, observation, peak, measures), actions: actionsFor(to) };
   }
 
@@ -108,11 +107,30 @@ export function evaluate(state: PreservationState, observation: PreservationObse
   const required = recoveryDays(state.level, settings);
   if (rolled && required !== null && calmDays >= required && calm) {
     const to = nextLevel(state.level, T.RECOVERED)!;
-    const next: PreservationState = { ...base, level: to, level_since: at, peak_equity: equity, streak_base: lossStreak, calm_days: 0, day_calm: true };
+    const next = stateWith(base, { level: to, level_since: at, peak_equity: equity, streak_base: lossStreak, calm_days: 0, day_calm: true });
     const reason = `${calmDays} calm market day(s) at ${state.level} (${calmRule(state.level, settings)})`;
     return { state: next, transition: transitionRecord(state.level, to, T.RECOVERED, reason, observation, peak, measures), actions: actionsFor(to) };
   }
-  return { state: { ...base, day_calm: dayCalmSoFar && calm }, transition: null, actions: actionsFor(state.level) };
+  return { state: stateWith(base, { day_calm: dayCalmSoFar && calm }), transition: null, actions: actionsFor(state.level) };
+}
+
+/**
+ * `state` with `changes`, written field by field: `{ ...state, ...changes }` takes a slow path
+ * in V8 (about a microsecond here), and the daemon evaluates after every batch.
+ */
+function stateWith(state: PreservationState, changes: Partial<PreservationState>): PreservationState {
+  return {
+    level: changes.level ?? state.level,
+    level_since: changes.level_since !== undefined ? changes.level_since : state.level_since,
+    peak_equity: changes.peak_equity !== undefined ? changes.peak_equity : state.peak_equity,
+    streak_base: changes.streak_base ?? state.streak_base,
+    day_start: changes.day_start !== undefined ? changes.day_start : state.day_start,
+    day_calm: changes.day_calm ?? state.day_calm,
+    day_start_streak: changes.day_start_streak ?? state.day_start_streak,
+    loss_streak: changes.loss_streak ?? state.loss_streak,
+    calm_days: changes.calm_days ?? state.calm_days,
+    market_time: changes.market_time !== undefined ? changes.market_time : state.market_time,
+  };
 }
 
 export function measure(peak: number, streakBase: number, observation: PreservationObservation): PreservationMeasures {
@@ -125,11 +143,15 @@ export function measure(peak: number, streakBase: number, observation: Preservat
   };
 }
 
+/** The levels above NORMAL, most severe first, with their key in the threshold ladders. */
+const BREACH_LEVELS = [...LEVELS]
+  .reverse()
+  .filter((level): level is Exclude<PreservationLevel, 'NORMAL'> => level !== PreservationLevel.NORMAL)
+  .map((level) => [level, level.toLowerCase() as keyof LevelThresholds] as const);
+
 /** The most severe level any measure reaches, with every measure that reaches it. */
 function breachOf(m: PreservationMeasures, settings: PreservationSettings): { level: Exclude<PreservationLevel, 'NORMAL'>; reason: string } | null {
-  for (const level of [...LEVELS].reverse()) {
-    if (level === PreservationLevel.NORMAL) break;
-    const key = level.toLowerCase() as keyof LevelThresholds;
+  for (const [level, key] of BREACH_LEVELS) {
     const hits: string[] = [];
     const dd = settings.drawdown_pct[key];
     const dl = settings.daily_loss_pct[key];
