@@ -76,7 +76,7 @@ function backtestFingerprint(options: ResolveOptions, spec: StrategySpec): strin
     return [file, stat.size, Math.round(stat.mtimeMs)];
   });
   const inputs = {
-    v: 1,
+    v: 2, // 2: backtests apply capital preservation and warm up before --from
     strategy: spec.base,
     params: { ...config.strategies.params[spec.base], ...spec.params },
     feed: { exchange: config.feed.exchange, symbols: config.feed.symbols, timeframe: config.feed.timeframe },
