@@ -9,24 +9,23 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
+/**
+ * A loopback Binance (its clock moving a minute per second when `advancing`) and a daemon home
+ * whose ccxt feed points at it, with `settings` (YAML lines) before the feed block.
+ */
+async function liveSetup(options: { advancing: boolean; settings?: string; feed?: string }) {
+  const ex = await LoopbackExchange.start({ marketTime: Date.UTC(2023, 3, 3, 12, 0) });
+  cleanups.push(() => ex.close());
+  if (options.advancing) cleanups.push(ex.autoAdvance(60_000, 1_000));
+  const home = tempHome();
+  const ccxt = JSON.stringify(ex.ccxtOptions({ rateLimit: 1, timeout: 1000 }));
+  writeConfig(home, `${options.settings ?? ''}feed:\n  source: ccxt\n${options.feed ?? ''}  ccxt_options: ${ccxt}\nstrategies: { challengers: [] }\n`);
+  return { ex, home };
+}
+
 describe('paperlive run --feed ccxt, against a loopback Binance', () => {
   it('when the exchange serves candles then the daemon trades on them; when klines fail it goes stale, and recovers by itself', async () => {
-    const ex = await LoopbackExchange.start({ marketTime: Date.UTC(2023, 3, 3, 12, 0) });
-    cleanups.push(() => ex.close());
-    cleanups.push(ex.autoAdvance(60_000, 1_000));
-    const home = tempHome();
-    writeConfig(
-      home,
-      `status_interval_s: 0.2
-heartbeat_interval_s: 0.2
-feed:
-  source: ccxt
-  poll_interval_s: 1
-  stale_after_s: 3
-  ccxt_options: ${JSON.stringify(ex.ccxtOptions({ rateLimit: 1, timeout: 1000 }))}
-strategies: { challengers: [] }
-`,
-    );
+    const { ex, home } = await liveSetup({ advancing: true, settings: 'status_interval_s: 0.2\nheartbeat_interval_s: 0.2\n', feed: '  poll_interval_s: 1\n  stale_after_s: 3\n' });
     const child = startDaemon(home);
     cleanups.push(() => child.kill('SIGKILL'));
     const healthy = await waitFor('a healthy live feed', () => {
@@ -55,14 +54,7 @@ strategies: { challengers: [] }
   });
 
   it('when the feed goes stale between status intervals then status.json says so at once, not at the next interval', async () => {
-    const ex = await LoopbackExchange.start({ marketTime: Date.UTC(2023, 3, 3, 12, 0) });
-    cleanups.push(() => ex.close());
-    cleanups.push(ex.autoAdvance(60_000, 1_000));
-    const home = tempHome();
-    writeConfig(
-      home,
-      `status_interval_s: 600\nheartbeat_interval_s: 600\nfeed:\n  source: ccxt\n  poll_interval_s: 1\n  stale_after_s: 2\n  ccxt_options: ${JSON.stringify(ex.ccxtOptions({ rateLimit: 1, timeout: 1000 }))}\nstrategies: { challengers: [] }\n`,
-    );
+    const { ex, home } = await liveSetup({ advancing: true, settings: 'status_interval_s: 600\nheartbeat_interval_s: 600\n', feed: '  poll_interval_s: 1\n  stale_after_s: 2\n' });
     const child = startDaemon(home);
     cleanups.push(() => child.kill('SIGKILL'));
     await waitFor('a healthy feed in status.json', () => statusOf(home)?.feed.healthy === true, 40_000, 50);
@@ -83,11 +75,8 @@ strategies: { challengers: [] }
     ['SHUTDOWN', 0, false],
     ['EMERGENCY_STOP', 4, true],
   ])('when the exchange is down at start then a %s file still stops the daemon (exit %i)', async (file, code, fileStays) => {
-    const ex = await LoopbackExchange.start({ marketTime: Date.UTC(2023, 3, 3, 12, 0) });
-    cleanups.push(() => ex.close());
+    const { ex, home } = await liveSetup({ advancing: false });
     ex.inject(LoopbackRoute.exchangeInfo, Faults.serverError(), { times: 100_000 });
-    const home = tempHome();
-    writeConfig(home, `feed:\n  source: ccxt\n  ccxt_options: ${JSON.stringify(ex.ccxtOptions({ rateLimit: 1, timeout: 1000 }))}\nstrategies: { challengers: [] }\n`);
     const child = startDaemon(home);
     cleanups.push(() => child.kill('SIGKILL'));
     await waitFor('the markets failing to load', () => ex.requests({ route: LoopbackRoute.exchangeInfo }).length >= 2, 20_000);
