@@ -78,6 +78,8 @@ export class LiveMarketLoop {
   ) {}
 
   start(everyMs = 2_000): void {
+    // Tickers only for what marks act on: open positions.
+    this.feed.watchMarks((symbol) => this.broker.position(symbol) !== undefined);
     this.timer = setInterval(() => this.tick(), everyMs);
   }
 

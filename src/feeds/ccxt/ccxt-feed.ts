@@ -56,6 +56,11 @@ export interface CcxtFeed extends MarketFeed {
   fetchOrderBook(symbol: string, depth: number): Promise<OrderBookSnapshot>;
   /** The newest valid ticker price of a symbol, refreshed every `markIntervalS`, or null before the first. */
   latestMark(symbol: string): Mark | null;
+  /**
+   * Which symbols need marks (the broker's open positions): tickers are fetched for those only.
+   * Until it is called, every symbol's ticker is fetched.
+   */
+  watchMarks(wanted: (symbol: string) => boolean): void;
   stats(): Readonly<Record<string, SymbolFeedStats>>;
 }
 
@@ -116,6 +121,7 @@ export class PollingCcxtFeed implements CcxtFeed {
   private readonly stopController = new AbortController();
   private readonly retrier: Retrier;
   private readonly marketAttempts: Attempts = { failures: 0, permanent: null };
+  private marksWanted: (symbol: string) => boolean = () => true;
   private markets: Promise<ReadonlyMap<string, MarketSpec>> | null = null;
   private marketsLoaded = false;
   private assembler: BatchAssembler | null = null;
@@ -242,6 +248,10 @@ export class PollingCcxtFeed implements CcxtFeed {
     return this.states.find((s) => s.symbol === symbol)?.mark ?? null;
   }
 
+  watchMarks(wanted: (symbol: string) => boolean): void {
+    this.marksWanted = wanted;
+  }
+
   stats(): Readonly<Record<string, SymbolFeedStats>> {
     return Object.fromEntries(this.states.map((s) => [s.symbol, { ...s.candles.integrity, failures: s.failures, invalidReplies: s.invalidReplies, cursor: s.candles.cursor }]));
   }
@@ -340,6 +350,11 @@ export class PollingCcxtFeed implements CcxtFeed {
 
   private async markLoop(state: SymbolState): Promise<void> {
     while (!this.stopped) {
+      if (!this.marksWanted(state.symbol)) {
+        state.mark = null; // an old mark must not act on a position opened later
+        await this.retrier.pause(this.markMs);
+        continue;
+      }
       const mark = await this.retrier.run({ what: 'ticker', symbol: state.symbol }, state.markAttempts, () => this.client.fetchMark(state.symbol), () => undefined);
       if (mark === STOPPED) return;
       state.mark = mark;

@@ -186,6 +186,27 @@ describe('PollingCcxtFeed health', () => {
     expect(s.sleeps.every((ms) => ms >= 999)).toBe(true);
   });
 
+  it('when marks are watched for open positions only then no ticker is fetched for a symbol without one, until it has one', async () => {
+    const s = setup({ random: () => 0.5 });
+    const tickers: string[] = [];
+    s.client.fetchMark = async (symbol: string) => {
+      tickers.push(symbol);
+      await new Promise((resolve) => setImmediate(resolve));
+      return { symbol, price: 1, bid: null, ask: null, exchangeTs: null, receivedAt: s.clock.t };
+    };
+    let holding = false;
+    s.feed.watchMarks(() => holding);
+    const running = s.run();
+    await until(() => s.sleeps.length >= 20);
+    expect(tickers).toEqual([]);
+    expect(s.feed.latestMark('BTC/USDT')).toBeNull();
+    holding = true;
+    await until(() => tickers.length >= 2);
+    expect(s.feed.latestMark('BTC/USDT')?.price).toBe(1);
+    s.feed.stop();
+    await running;
+  });
+
   it('when onBatch throws then run stops and rejects with that error', async () => {
     const s = setup();
     const running = s.feed.run({ after: null, warmupCandles: 2 }, () => {
