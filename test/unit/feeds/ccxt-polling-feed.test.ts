@@ -189,11 +189,11 @@ describe('PollingCcxtFeed health', () => {
   it('when marks are watched for open positions only then no ticker is fetched for a symbol without one, until it has one', async () => {
     const s = setup({ random: () => 0.5 });
     const tickers: string[] = [];
-    s.client.fetchMark = async (symbol: string) => {
+    s.client.fetchMark = (async (symbol: string) => {
       tickers.push(symbol);
       await new Promise((resolve) => setImmediate(resolve));
       return { symbol, price: 1, bid: null, ask: null, exchangeTs: null, receivedAt: s.clock.t };
-    };
+    }) as never;
     let holding = false;
     s.feed.watchMarks(() => holding);
     const running = s.run();
