@@ -38,6 +38,8 @@ export interface CcxtFeedOptions {
   readonly backoff?: Partial<BackoffPolicy>;
   /** How often each symbol's ticker is fetched for `latestMark`; 10 s by default. */
   readonly markIntervalS?: number;
+  /** How often the markets (precision, limits, fees, listings) are loaded again; 1 h by default, null never. */
+  readonly marketsRefreshS?: number | null;
 }
 
 /** Per-symbol counters, for status and tests. */
@@ -118,6 +120,9 @@ export class PollingCcxtFeed implements CcxtFeed {
   private readonly pollMs: number;
   private readonly staleMs: number;
   private readonly markMs: number;
+  private readonly marketsRefreshMs: number | null;
+  /** The markets as loaded at start, updated in place by each refresh: the broker holds this map. */
+  private marketSpecs: Map<string, MarketSpec> | null = null;
   private readonly stopController = new AbortController();
   private readonly retrier: Retrier;
   private readonly marketAttempts: Attempts = { failures: 0, permanent: null };
@@ -147,6 +152,7 @@ export class PollingCcxtFeed implements CcxtFeed {
     this.pollMs = options.pollIntervalS * 1_000;
     this.staleMs = options.staleAfterS * 1_000;
     this.markMs = (options.markIntervalS ?? 10) * 1_000;
+    this.marketsRefreshMs = options.marketsRefreshS === null ? null : (options.marketsRefreshS ?? 3_600) * 1_000;
     this.retrier = new Retrier({
       classify: (error) => client.classify(error),
       policy: { ...DEFAULT_BACKOFF, ...options.backoff },
@@ -202,16 +208,50 @@ export class PollingCcxtFeed implements CcxtFeed {
       for (const [symbol, reason] of result.rejected) {
         const state = this.states.find((s) => s.symbol === symbol)!;
         const fault: Fault = { kind: FaultKind.permanent, name: 'BadSymbol', message: reason, status: null, retryAfterMs: null };
-        // Said once here; the loops retry it quietly at the cap until the exchange lists it.
+        // Said once here; the loops retry it quietly at the cap, and the market refresh lets it in once the exchange lists it.
         state.candleAttempts.permanent = fault;
         state.markAttempts.permanent = fault;
         this.log.error({ symbol, reason }, 'symbol is not a usable spot market on the exchange; it stays stale');
       }
       this.marketsLoaded = true;
+      this.marketSpecs = new Map(result.specs);
       this.log.info({ markets: [...result.specs.keys()] }, 'markets loaded');
-      return result.specs;
+      return this.marketSpecs;
     });
     return this.markets;
+  }
+
+  /**
+   * Every `marketsRefreshS`: the markets again, so that a 24/7 run follows the exchange's
+   * precision, limits and fees, and a symbol it did not list at start trades once it does.
+   * A failed refresh keeps what is known and tries again at the next one.
+   */
+  private async marketsRefreshLoop(everyMs: number): Promise<void> {
+    const symbols = this.states.map((s) => s.symbol);
+    while (!this.stopped) {
+      await this.retrier.pause(everyMs);
+      if (this.stopped || !this.marketSpecs) return;
+      let result: Awaited<ReturnType<ExchangeClient['loadMarkets']>>;
+      try {
+        result = await this.client.loadMarkets(symbols);
+      } catch (error) {
+        this.log.warn({ err: error }, 'markets not refreshed; the ones loaded before stay in force');
+        continue;
+      }
+      for (const [symbol, spec] of result.specs) {
+        if (!this.marketSpecs.has(symbol)) {
+          const state = this.states.find((s) => s.symbol === symbol)!;
+          state.candleAttempts.permanent = null;
+          state.markAttempts.permanent = null;
+          this.log.warn({ symbol }, 'symbol is now a usable spot market on the exchange; it is polled again');
+        }
+        this.marketSpecs.set(symbol, spec);
+      }
+      for (const [symbol, reason] of result.rejected) {
+        // Its last spec stays: an open position must still be priced on the grid, with fees, to close.
+        if (this.marketSpecs.has(symbol)) this.log.error({ symbol, reason }, 'symbol is no longer a usable spot market on the exchange; its candles will go stale');
+      }
+    }
   }
 
   async run(runOptions: FeedRunOptions, onBatch: (batch: CandleBatch) => void | Promise<void>): Promise<void> {
@@ -227,7 +267,8 @@ export class PollingCcxtFeed implements CcxtFeed {
       () => false,
     );
     if (markets && !this.stopped) {
-      await Promise.all(this.states.flatMap((state) => [this.pollLoop(state, runOptions), this.markLoop(state)]));
+      const refresh = this.marketsRefreshMs === null ? [] : [this.marketsRefreshLoop(this.marketsRefreshMs)];
+      await Promise.all([...this.states.flatMap((state) => [this.pollLoop(state, runOptions), this.markLoop(state)]), ...refresh]);
     }
     await this.delivery;
     if (this.deliveryError !== null) throw this.deliveryError;

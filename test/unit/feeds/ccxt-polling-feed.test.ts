@@ -72,6 +72,8 @@ function setup(overrides: Partial<CcxtFeedOptions> = {}, client = new ScriptedCl
       timeframe: '1m',
       pollIntervalS: 1,
       staleAfterS: 5,
+      // Its hour-long sleeps would move this shared fake clock; the market refresh has its own test.
+      marketsRefreshS: null,
       clock,
       logger,
       sleep: async (ms) => {
@@ -203,6 +205,27 @@ describe('PollingCcxtFeed health', () => {
     holding = true;
     await until(() => tickers.length >= 2);
     expect(s.feed.latestMark('BTC/USDT')?.price).toBe(1);
+    s.feed.stop();
+    await running;
+  });
+
+  it('when the markets are refreshed then fees change in the map the broker holds, and a symbol listed since then is let in', async () => {
+    const client = new ScriptedClient();
+    let loads = 0;
+    client.loadMarkets = async () => {
+      loads++;
+      const btc = { symbol: 'BTC/USDT', takerFee: loads === 1 ? 0.001 : 0.0008 } as MarketSpec;
+      return loads === 1
+        ? { specs: new Map([['BTC/USDT', btc]]), rejected: new Map([['ETH/USDT', 'not listed']]) }
+        : { specs: new Map([['BTC/USDT', btc], ['ETH/USDT', { symbol: 'ETH/USDT', takerFee: 0.001 } as MarketSpec]]), rejected: new Map<string, string>() };
+    };
+    const s = setup({ symbols: ['BTC/USDT', 'ETH/USDT'], marketsRefreshS: 3_600 }, client);
+    const markets = await s.feed.loadMarkets();
+    expect([...markets.keys()]).toEqual(['BTC/USDT']);
+    const running = s.run();
+    await until(() => markets.has('ETH/USDT'));
+    expect(markets.get('BTC/USDT')?.takerFee).toBe(0.0008);
+    expect(s.lines.some((l) => l.level === 'warn' && l.msg.includes('now a usable spot market'))).toBe(true);
     s.feed.stop();
     await running;
   });
