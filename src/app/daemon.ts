@@ -342,14 +342,14 @@ class Daemon {
     const healthTimer = setInterval(noticeStateChange, 100);
     const reports = createReportSchedule({
       home: paths.home,
-      startingBalance: config.account.starting_balance,
+      startingBalance: broker.startingBalance,
       timeframeMs: timeframeToMs(config.feed.timeframe),
       hourUtc: config.reports.daily_hour_utc,
       weekly: config.reports.weekly,
       now: () => this.clock.now(),
       flush: () => guard.run(checkpoint),
       execute: (task) =>
-        background.report(paths.home, task, { startingBalance: config.account.starting_balance, now: this.clock.now(), timeframeMs: timeframeToMs(config.feed.timeframe) }),
+        background.report(paths.home, task, { startingBalance: broker.startingBalance, now: this.clock.now(), timeframeMs: timeframeToMs(config.feed.timeframe) }),
     });
     const warmupCandles = Math.max(kernel.warmupCandles, shadowSide.runner.warmupCandles) + 5;
     const running = feed.run({ after: engine.marketTime, warmupCandles }, (batch) => {

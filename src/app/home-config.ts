@@ -5,6 +5,7 @@ import { loadProductionConfig } from '../config/load-production-config.js';
 import { configRules } from '../config/rules.js';
 import type { Config } from '../config/schema.js';
 import { ConfigError, UsageError } from '../model/errors.js';
+import { readLedger } from '../persistence/read-ledger.js';
 import { homePaths } from './paths.js';
 
 /**
@@ -29,4 +30,9 @@ export function loadHomeConfig(home: string, configFile?: string, env: NodeJS.Pr
 /** The annualisation of Sharpe, Sortino and Calmar for this home: `monitoring.annualization_days` of its production.yaml (365 without one). */
 export function homeAnnualizationDays(home: string): number {
   return loadProductionConfig(homePaths(home).productionConfig).monitoring.annualization_days;
+}
+
+/** The balance this home's account started with: as its ledger recorded it, else (a new or older ledger) the config's. */
+export function homeStartingBalance(home: string, config: Readonly<Config>): number {
+  return readLedger(homePaths(home).ledger).startingBalance ?? config.account.starting_balance;
 }

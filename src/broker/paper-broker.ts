@@ -18,7 +18,7 @@ import {
 import type { ExitReason, PendingOrder, Position } from '../model/position.js';
 import { Reason } from '../model/reason-codes.js';
 import type { BookLevel, BookSource } from '../ports/book-source.js';
-import type { Ledger } from '../ports/ledger.js';
+import { STARTING_BALANCE_KEY, type Ledger } from '../ports/ledger.js';
 import { walkBook } from './walk-book.js';
 
 export type BrokerEvent = BookEvent;
@@ -60,17 +60,28 @@ const SEQ_KEY = 'broker.seq';
 export class PaperBroker extends PaperBooks {
   /** Symbols whose position changed in memory since the last checkpoint. */
   private readonly unsaved = new Set<string>();
+  private readonly initialBalance: number;
 
   constructor(private readonly options: PaperBrokerOptions) {
     const { ledger } = options;
     super(options.markets, options.slippageBps, {
-      balance: ledger.getSetting<number>(BALANCE_KEY) ?? options.startingBalance,
+      balance: ledger.getSetting<number>(BALANCE_KEY) ?? ledger.getSetting<number>(STARTING_BALANCE_KEY) ?? options.startingBalance,
       // Ledgers before 2026-11 wrote the sequence as a setting; now the order ids are the record.
       seq: Math.max(ledger.getSetting<number>(SEQ_KEY) ?? 0, seqOfOrderId(ledger.lastOrderId())),
       positions: ledger.loadPositions(),
       pending: ledger.loadPendingOrders(),
     });
     this.assertBooks();
+    // The config's starting balance counts once: the ledger remembers it, and metrics use that.
+    const recorded = ledger.getSetting<number>(STARTING_BALANCE_KEY);
+    const fresh = ledger.getSetting<number>(BALANCE_KEY) === undefined;
+    if (recorded === undefined && fresh) ledger.transaction(() => ledger.setSetting(STARTING_BALANCE_KEY, options.startingBalance));
+    this.initialBalance = recorded ?? options.startingBalance;
+  }
+
+  /** The balance the account started with (a ledger from before this was recorded: the config's). */
+  get startingBalance(): number {
+    return this.initialBalance;
   }
 
   submitEntry(request: EntryRequest): { ok: true; order: PendingOrder } | { ok: false; reason: string } {

@@ -1,5 +1,8 @@
 import type { PendingOrder, Position, TradeRecord } from '../model/position.js';
 
+/** The settings key of the balance the account started with, written once, when the ledger is new. */
+export const STARTING_BALANCE_KEY = 'account.starting_balance';
+
 export interface FillRow {
   readonly orderId: string;
   readonly symbol: string;

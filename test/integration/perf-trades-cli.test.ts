@@ -97,4 +97,12 @@ describe('paperlive perf and trades', () => {
       fs.rmSync(file, { force: true });
     }
   });
+
+  it('when the config\'s starting balance was changed after the first start then perf still measures from the one the ledger recorded', async () => {
+    const edited = path.join(tempHome(), 'edited.yaml');
+    fs.writeFileSync(edited, `${FAST_REPLAY}account: { starting_balance: 5000 }\n`);
+    const perf = JSON.parse((await cli(['perf', '--home', home, '--config', edited, '--json'])).stdout);
+    const trades = readLines(path.join(home, 'logs', 'all_trades.jsonl')).map((l) => JSON.parse(l));
+    expect(perf).toEqual(JSON.parse(JSON.stringify(computeMetrics(trades, 10_000))));
+  });
 });

@@ -5,7 +5,7 @@ import { homePaths, resolveHome } from '../../app/paths.js';
 import { readJsonl } from '../../io/jsonl.js';
 import { CommandResultError, OperationalError, UsageError } from '../../model/errors.js';
 import type { TradeRecord } from '../../model/position.js';
-import { readLedger } from '../../persistence/read-ledger.js';
+import { readLedger, type LedgerSnapshot } from '../../persistence/read-ledger.js';
 import { computeMetrics, tradeRecordProblem, type PerformanceMetrics } from '../../reports/metrics.js';
 import { COMMON_OPTIONS, parseCommandArgs, parseNumberOption } from '../args.js';
 import { fmt, table } from '../format.js';
@@ -42,13 +42,18 @@ export async function perfCommand(argv: readonly string[]): Promise<number> {
   } else {
     const home = resolveHome(values.home);
     const config = loadHomeConfig(home, values.config === undefined ? undefined : path.resolve(values.config));
-    startingBalance = values['starting-balance'] === undefined ? config.account.starting_balance : parseNumberOption('perf', 'starting-balance', values['starting-balance'], (n) => n > 0, 'a positive amount');
+    let ledger: LedgerSnapshot;
     try {
-      trades = readLedger(homePaths(home).ledger).trades;
+      ledger = readLedger(homePaths(home).ledger);
     } catch (error) {
       if (error instanceof OperationalError) throw new CommandResultError(`paperlive perf: ${error.message}`, 2);
       throw error;
     }
+    trades = ledger.trades;
+    startingBalance =
+      values['starting-balance'] === undefined
+        ? (ledger.startingBalance ?? config.account.starting_balance)
+        : parseNumberOption('perf', 'starting-balance', values['starting-balance'], (n) => n > 0, 'a positive amount');
     source = homePaths(home).ledger;
   }
   const metrics = computeMetrics(trades, startingBalance, { annualizationDays: annualizationDays ?? homeAnnualizationDays(resolveHome(values.home)) });

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { loadHomeConfig } from '../../app/home-config.js';
+import { homeStartingBalance, loadHomeConfig } from '../../app/home-config.js';
 import { resolveHome } from '../../app/paths.js';
 import { ledgerMarketTime, writeDailyReport, writeWeeklyReport } from '../../app/report-sources.js';
 import { timeframeToMs } from '../../model/candle.js';
@@ -72,7 +72,7 @@ async function weekly(argv: readonly string[]): Promise<number> {
 /** What the reports need from the config a daemon in this home would use (an invalid config stops here, exit 78). */
 function settingsOf(home: string, config: string | undefined): { startingBalance: number; timeframeMs: number } {
   const loaded = loadHomeConfig(home, config === undefined ? undefined : path.resolve(config));
-  return { startingBalance: loaded.account.starting_balance, timeframeMs: timeframeToMs(loaded.feed.timeframe) };
+  return { startingBalance: homeStartingBalance(home, loaded), timeframeMs: timeframeToMs(loaded.feed.timeframe) };
 }
 
 function parseDay(value: string): string {

@@ -232,6 +232,25 @@ describe('PaperBroker invariants', () => {
     expect(broker.equity()).toBeGreaterThan(0);
   });
 
+  it('when a ledger is new then it records the starting balance once, and a later config value does not replace it', () => {
+    const { ledger, reopen } = tempLedger();
+    expect(makeBroker({ ledger, startingBalance: 10_000 }).startingBalance).toBe(10_000);
+    expect(ledger.getSetting('account.starting_balance')).toBe(10_000);
+    const again = reopen();
+    const later = makeBroker({ ledger: again, startingBalance: 5_000 });
+    expect(later.startingBalance).toBe(10_000);
+    expect(later.cash).toBe(10_000);
+    expect(again.getSetting('account.starting_balance')).toBe(10_000);
+  });
+
+  it('when a ledger from before the starting balance was recorded is opened then nothing is guessed: the config says it', () => {
+    const { ledger } = tempLedger();
+    ledger.setSetting('account.balance', 9_000);
+    const broker = makeBroker({ ledger, startingBalance: 10_000 });
+    expect(broker.startingBalance).toBe(10_000);
+    expect(ledger.getSetting('account.starting_balance')).toBeUndefined();
+  });
+
   it('when the ledger holds a negative balance then a new broker refuses to start on it', () => {
     const { ledger } = tempLedger();
     ledger.setSetting('account.balance', -5);
