@@ -45,7 +45,8 @@ export interface RunOptions {
   readonly exitAtEnd: boolean;
 }
 
-export type RunOutcome = 'stopped' | 'emergency_stopped';
+/** `emergency_stopped_unpriced`: EMERGENCY_STOP came before the markets loaded, so positions could not be closed. */
+export type RunOutcome = 'stopped' | 'emergency_stopped' | 'emergency_stopped_unpriced';
 
 const systemClock: WallClock = { now: () => Date.now() };
 
@@ -437,9 +438,9 @@ class Daemon {
     }
     const emergency = entries.find((entry) => controlKindOf(entry) === ControlKind.EMERGENCY_STOP);
     if (emergency) {
-      this.log.fatal({ file: emergency }, 'EMERGENCY_STOP while the markets were still loading: stopping; open positions stay in the ledger, unpriced');
+      this.log.fatal({ file: emergency }, 'EMERGENCY_STOP while the markets were still loading: stopping; open positions stay in the ledger, not closed (nothing can be priced)');
       this.finalState = TradingState.EMERGENCY_STOPPED;
-      this.requestStop('EMERGENCY_STOP before the markets loaded', 'emergency_stopped');
+      this.requestStop('EMERGENCY_STOP before the markets loaded', 'emergency_stopped_unpriced');
       return;
     }
     const shutdown = entries.find((entry) => controlKindOf(entry) === ControlKind.SHUTDOWN);

@@ -72,9 +72,9 @@ describe('paperlive run --feed ccxt, against a loopback Binance', () => {
   });
 
   it.each([
-    ['SHUTDOWN', 0, false],
-    ['EMERGENCY_STOP', 4, true],
-  ])('when the exchange is down at start then a %s file still stops the daemon (exit %i)', async (file, code, fileStays) => {
+    ['SHUTDOWN', 0, false, ''],
+    ['EMERGENCY_STOP', 4, true, 'open positions stay in the ledger, not closed'],
+  ])('when the exchange is down at start then a %s file still stops the daemon (exit %i)', async (file, code, fileStays, says) => {
     const { ex, home } = await liveSetup({ advancing: false });
     ex.inject(LoopbackRoute.exchangeInfo, Faults.serverError(), { times: 100_000 });
     const child = startDaemon(home);
@@ -83,6 +83,7 @@ describe('paperlive run --feed ccxt, against a loopback Binance', () => {
     fs.writeFileSync(path.join(home, file), '');
     const exit = await Promise.race([child, new Promise<null>((resolve) => setTimeout(() => resolve(null), 10_000))]);
     expect(exit?.exitCode).toBe(code);
+    expect(exit?.stderr).toContain(says);
     expect(fs.existsSync(path.join(home, file))).toBe(fileStays);
   });
 });

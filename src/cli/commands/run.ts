@@ -55,5 +55,8 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
     exitAtEnd: values['exit-at-end'] ?? false,
   });
   if (outcome === 'emergency_stopped') throw new EmergencyStopError('emergency stop executed: every position was closed and trading stays stopped while EMERGENCY_STOP exists');
+  if (outcome === 'emergency_stopped_unpriced') {
+    throw new EmergencyStopError('emergency stop before the exchange markets loaded: nothing could be priced, so open positions stay in the ledger, not closed; trading stays stopped while EMERGENCY_STOP exists');
+  }
   return 0;
 }
