@@ -42,7 +42,15 @@ export interface ExchangeSettings {
 /** Keys of a ccxt constructor config that hold secrets: they come from the environment only. */
 export const CREDENTIAL_KEYS = ['apiKey', 'secret', 'password', 'uid', 'accountId', 'login', 'twofa', 'privateKey', 'walletAddress', 'token'] as const;
 
-const MAX_CANDLES_PER_REQUEST = 1_000;
+/** Binance's spot page of candles: the size used when ccxt does not say the exchange's own. */
+const DEFAULT_CANDLES_PER_REQUEST = 1_000;
+
+/** The exchange's own largest page of spot candles, as ccxt describes it (`features`), else Binance's. */
+function ohlcvPageLimit(exchange: Exchange): number {
+  const spot = (exchange.features as Record<string, { fetchOHLCV?: { limit?: unknown } } | undefined> | undefined)?.['spot'];
+  const limit = spot?.fetchOHLCV?.limit;
+  return typeof limit === 'number' && Number.isInteger(limit) && limit > 0 ? limit : DEFAULT_CANDLES_PER_REQUEST;
+}
 
 /** Tracks, per fetchOHLCV call, what the raw rows looked like before ccxt sorted and filtered them. */
 interface OhlcvProbe {
@@ -73,7 +81,7 @@ export async function openExchange(settings: ExchangeSettings): Promise<Exchange
 
   return {
     id: exchangeId,
-    maxCandlesPerRequest: MAX_CANDLES_PER_REQUEST,
+    maxCandlesPerRequest: ohlcvPageLimit(exchange),
     async loadMarkets(symbols) {
       try {
         // reload=true: ccxt memoises the loading promise, a rejected one included, and would replay it forever.
