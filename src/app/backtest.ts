@@ -64,28 +64,26 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRes
   const ledger = new SqliteLedger(':memory:', { durable: false });
   try {
     const markets = await feed.loadMarkets();
-    let guard: PreservationGuard | null = null;
+    // Capital preservation as the daemon applies it (blocks, risk cuts, CRISIS flattens), its state in the same database.
+    const preservation = new CapitalPreservation({ settings: preservationSettings(config.risk.capital_preservation), store: new SqliteSafetyStore(ledger.database) });
     const { engine, broker, flags, warmupCandles } = buildTradingKernel({
       config,
       ledger,
       markets,
-      riskFactor: () => guard?.riskFactor ?? 1,
+      riskFactor: () => preservation.riskFactor,
       championOverride: options.strategy,
       env: process.env,
       feed: { isHealthy: () => true, isStale: () => false },
       listener: { onSignal: () => {}, onTrade: () => {}, onPositionChange: () => {}, onStrategyError: () => {} },
     });
-    // Capital preservation as the daemon applies it (blocks, risk cuts, CRISIS flattens), its state in the same database.
-    const preservation = new CapitalPreservation({ settings: preservationSettings(config.risk.capital_preservation), store: new SqliteSafetyStore(ledger.database) });
-    guard = new PreservationGuard(preservation, { engine, broker, flags, log: SILENT, changed: () => {}, skipRepeats: true });
-    const observe = guard;
+    const guard = new PreservationGuard(preservation, { engine, broker, flags, log: SILENT, changed: () => {}, skipRepeats: true });
     let candles = 0;
     let nextReport = 0;
     // As the daemon does: with --from, the candles just before it warm the strategy up, untraded.
     await feed.run({ after: null, warmupCandles: warmupCandles + 5 }, (batch) => {
       engine.processBatch(batch);
       if (batch.warmup) return;
-      observe.observe(batch.ts);
+      guard.observe(batch.ts);
       candles += batch.candles.length;
       if (options.onProgress && candles >= nextReport) {
         options.onProgress(candles, total);

@@ -31,11 +31,6 @@ export class PreservationGuard {
     args.flags.capitalPreservationBlocked = preservation.blocksEntries;
   }
 
-  /** The factor on every new entry's risk. */
-  get riskFactor(): number {
-    return this.preservation.riskFactor;
-  }
-
   observe(at: number): void {
     const { engine, broker, flags, log, changed } = this.args;
     if (this.args.skipRepeats) {

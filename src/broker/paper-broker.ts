@@ -152,12 +152,11 @@ export class PaperBroker extends PaperBooks {
         this.cancel(order, Reason.NO_POSITION);
         return [];
       }
-      const bids = this.options.book?.levels(order.symbol, 'sell') ?? null;
-      const at = bids !== null && bids.length > 0 ? this.closeOf(candle) : candle.ts;
-      return [this.close(position, this.sellNow(position, candle.open), 'signal', at, order.id)];
+      const bids = this.bookLevels(order.symbol, 'sell');
+      return [this.close(position, this.sellNow(position, candle.open, bids), 'signal', bids === null ? candle.ts : this.closeOf(candle), order.id)];
     }
     if (this.positions.has(order.symbol)) return [this.reject(order, Reason.POSITION_EXISTS)];
-    const asks = this.options.book?.levels(order.symbol, 'buy') ?? null;
+    const asks = this.bookLevels(order.symbol, 'buy');
     const fill = this.buyNow(order.symbol, order.quantity, candle.open, asks);
     if (fill === null) return [this.reject(order, Reason.INSUFFICIENT_LIQUIDITY)];
     const fromBook = asks !== null;
@@ -180,6 +179,16 @@ export class PaperBroker extends PaperBooks {
     return [{ kind: 'opened', position }];
   }
 
+  /**
+   * The live book's levels a market order of `side` would take now, best first; null when there
+   * is no book, and the candle rule applies. An empty bid side counts as no book: exits are
+   * never refused, whereas a buy that finds no asks is.
+   */
+  private bookLevels(symbol: string, side: 'buy' | 'sell'): readonly BookLevel[] | null {
+    const levels = this.options.book?.levels(symbol, side) ?? null;
+    return side === 'sell' && levels?.length === 0 ? null : levels;
+  }
+
   /** When a fill from the live book happens: once `candle` has closed (the candle rule's time without a timeframe). */
   private closeOf(candle: Candle): number {
     return candle.ts + (this.options.timeframeMs ?? 0);
@@ -196,10 +205,9 @@ export class PaperBroker extends PaperBooks {
    * A market sell now. Exits are never refused: when the live book is thinner than the
    * position, the rest is priced at the last level reached moved by slippage once more.
    */
-  private sellNow(position: Position, reference: number): TakerFill {
+  private sellNow(position: Position, reference: number, levels = this.bookLevels(position.symbol, 'sell')): TakerFill {
     const market = this.requireMarket(position.symbol);
-    const levels = this.options.book?.levels(position.symbol, 'sell') ?? null;
-    if (levels === null || levels.length === 0) return { price: slippedPrice(reference, 'sell', this.slippageBps, market.priceTick), reference };
+    if (levels === null) return { price: slippedPrice(reference, 'sell', this.slippageBps, market.priceTick), reference };
     const walk = walkBook('sell', position.quantity, levels);
     if (walk.complete) return { price: walk.price, reference };
     const rest = position.quantity - walk.filled;

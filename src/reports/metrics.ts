@@ -212,26 +212,13 @@ export function tradeRecordProblem(value: unknown): string | null {
 
 function sortTrades(trades: readonly TradeRecord[]): TimedTrade[] {
   const timed = trades.map((trade): TimedTrade => {
-    for (const field of NUMERIC_FIELDS) {
-      if (!Number.isFinite(trade[field])) {
-        throw new RangeError(`trade ${trade.id}: ${field} is not a finite number`);
-      }
-    }
-    return {
-      trade,
-      openMs: parseInstant(trade.opened_at, trade.id),
-      closeMs: parseInstant(trade.closed_at, trade.id),
-    };
+    const problem = tradeRecordProblem(trade);
+    if (problem !== null) throw new RangeError(`trade ${trade.id}: ${problem}`);
+    return { trade, openMs: Date.parse(trade.opened_at), closeMs: Date.parse(trade.closed_at) };
   });
   return timed.sort(
     (a, b) => a.closeMs - b.closeMs || (a.trade.id < b.trade.id ? -1 : a.trade.id > b.trade.id ? 1 : 0),
   );
-}
-
-function parseInstant(iso: string, id: string): number {
-  const ms = Date.parse(iso);
-  if (!Number.isFinite(ms)) throw new RangeError(`trade ${id}: unparsable timestamp ${JSON.stringify(iso)}`);
-  return ms;
 }
 
 function utcDay(ms: number): number {

@@ -31,6 +31,7 @@ export async function perfCommand(argv: readonly string[]): Promise<number> {
     return 0;
   }
   const annualizationDays = values['annualization-days'] === undefined ? undefined : parseNumberOption('perf', 'annualization-days', values['annualization-days'], (n) => n >= 1 && n <= 366, 'a number of days from 1 to 366');
+  const home = resolveHome(values.home);
   let trades: TradeRecord[];
   let startingBalance: number;
   let source: string;
@@ -40,7 +41,6 @@ export async function perfCommand(argv: readonly string[]): Promise<number> {
     trades = readTradeLog(values.trades);
     source = values.trades;
   } else {
-    const home = resolveHome(values.home);
     const config = loadHomeConfig(home, values.config === undefined ? undefined : path.resolve(values.config));
     let ledger: LedgerSnapshot;
     try {
@@ -56,7 +56,7 @@ export async function perfCommand(argv: readonly string[]): Promise<number> {
         : parseNumberOption('perf', 'starting-balance', values['starting-balance'], (n) => n > 0, 'a positive amount');
     source = homePaths(home).ledger;
   }
-  const metrics = computeMetrics(trades, startingBalance, { annualizationDays: annualizationDays ?? homeAnnualizationDays(resolveHome(values.home)) });
+  const metrics = computeMetrics(trades, startingBalance, { annualizationDays: annualizationDays ?? homeAnnualizationDays(home) });
   console.log(values.json ? JSON.stringify(metrics, null, 2) : render(metrics, source, startingBalance));
   return 0;
 }

@@ -22,12 +22,17 @@ function replacePattern(length: number, period: number): boolean[] {
   });
 }
 
+/** Every result of `indicator` over `inputs`, each one added, or replacing the last where `replaces` says so. */
+function feed<I, R>(indicator: { add(input: I): R; replace(input: I): R }, inputs: readonly I[], replaces: readonly boolean[] = []): R[] {
+  return inputs.map((input, i) => (replaces[i] ? indicator.replace(input) : indicator.add(input)));
+}
+
 describe('WilderSmoothing, an O(1) stand-in for trading-signals WSMA', () => {
   it.each([1, 2, 14, 50])('when fed 2,000 real closes with period %i then every result is the same double as WSMA', (period) => {
     const mine = new WilderSmoothing(period);
     const library = new WSMA(period);
-    const actual = closes.map((c) => mine.add(c));
-    const expected = closes.map((c) => library.add(c));
+    const actual = feed(mine, closes);
+    const expected = feed(library, closes);
     expect(actual.findIndex((v) => v !== null)).toBe(period - 1);
     expect(actual).toEqual(expected);
     expect(mine.isStable).toBe(true);
@@ -39,8 +44,8 @@ describe('WilderSmoothing, an O(1) stand-in for trading-signals WSMA', () => {
     const library = new WSMA(period);
     // Values that differ from the close they replace, so a replace that did nothing would show.
     const inputs = closes.slice(0, 400).map((c, i) => (replaces[i] ? c * 1.01 : c));
-    const actual = inputs.map((v, i) => (replaces[i] ? mine.replace(v) : mine.add(v)));
-    const expected = inputs.map((v, i) => (replaces[i] ? library.replace(v) : library.add(v)));
+    const actual = feed(mine, inputs, replaces);
+    const expected = feed(library, inputs, replaces);
     expect(actual).toEqual(expected);
   });
 
@@ -49,8 +54,8 @@ describe('WilderSmoothing, an O(1) stand-in for trading-signals WSMA', () => {
     const atrDefault = new ATR(14);
     const rsi = new RSI(14, WilderSmoothing);
     const rsiDefault = new RSI(14);
-    expect(candles.map((c) => atr.add(c))).toEqual(candles.map((c) => atrDefault.add(c)));
-    expect(closes.map((c) => rsi.add(c))).toEqual(closes.map((c) => rsiDefault.add(c)));
+    expect(feed(atr, candles)).toEqual(feed(atrDefault, candles));
+    expect(feed(rsi, closes)).toEqual(feed(rsiDefault, closes));
   });
 
   it('when the seed is still incomplete then it has no result, as WSMA', () => {
@@ -68,8 +73,8 @@ describe('RollingDonchianChannels, an amortised O(1) stand-in for trading-signal
   it.each([1, 2, 10, 20, 55])('when fed 2,000 real candles with period %i then every band is the library\'s', (period) => {
     const mine = new RollingDonchianChannels(period);
     const library = new DonchianChannels(period);
-    const actual = candles.map((c) => mine.add(c));
-    const expected = candles.map((c) => library.add(c));
+    const actual = feed(mine, candles);
+    const expected = feed(library, candles);
     expect(actual.findIndex((v) => v !== null)).toBe(period - 1);
     expect(actual).toEqual(expected);
   });
@@ -80,8 +85,8 @@ describe('RollingDonchianChannels, an amortised O(1) stand-in for trading-signal
     const library = new DonchianChannels(period);
     // A replacement well outside the candle it replaces, so that a replace that did nothing would show.
     const inputs = candles.slice(0, 600).map((c, i) => (replaces[i] ? { high: c.high * 1.02, low: c.low * 0.98 } : c));
-    const actual = inputs.map((c, i) => (replaces[i] ? mine.replace(c) : mine.add(c)));
-    const expected = inputs.map((c, i) => (replaces[i] ? library.replace(c) : library.add(c)));
+    const actual = feed(mine, inputs, replaces);
+    const expected = feed(library, inputs, replaces);
     expect(actual).toEqual(expected);
   });
 
