@@ -73,6 +73,8 @@ describe('readiness, HTTP and LIVE_MODE in the running daemon', () => {
     });
     expect(fs.existsSync(path.join(home, 'data', 'live_kill_switch.txt'))).toBe(true);
     expect(status.trading_state).toBe('ACTIVE');
+    // ADR 0004: the kill switch forbids live orders only; it is not a reason paper entries are blocked.
+    expect(status.risk.reasons).not.toContain('kill_switch');
     expect(status.errors.some((e: { message: string }) => e.message.includes('LIVE_MODE'))).toBe(true);
     const log = fs.readFileSync(path.join(home, 'logs', 'paper_live.log'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
     expect(log.some((l) => l.level === 60 && l.msg.includes('LIVE_MODE'))).toBe(true);
