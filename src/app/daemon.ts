@@ -225,6 +225,7 @@ class Daemon {
         engine,
         risk,
         markets,
+        startingBalance: broker.startingBalance,
         feed,
         clock: this.clock,
         log,

@@ -31,6 +31,8 @@ export function buildShadowSide(args: {
   engine: Engine;
   risk: RiskSettings;
   markets: ReadonlyMap<string, MarketSpec>;
+  /** What a new book starts with: the balance the ledger recorded at the account's first start, not today's config. */
+  startingBalance: number;
   feed: MarketFeed;
   clock: WallClock;
   log: Logger;
@@ -54,7 +56,7 @@ export function buildShadowSide(args: {
     symbols: config.feed.symbols,
     timeframeMs: timeframeToMs(config.feed.timeframe),
     slippageBps: config.execution.slippage_bps,
-    startingBalance: config.account.starting_balance,
+    startingBalance: args.startingBalance,
     risk: args.risk,
     gate: engine.gate,
     sink,

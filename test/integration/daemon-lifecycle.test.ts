@@ -157,6 +157,21 @@ describe('paperlive run, as a process', () => {
     expect(Date.parse(status.market_time)).toBeLessThanOrEqual(Date.parse('2023-03-25T00:00:00Z'));
   });
 
+  it('when the config\'s starting balance changed since the first start then a challenger added later starts its shadow book from the recorded one', async () => {
+    const home = tempHome();
+    writeConfig(home, FAST_REPLAY);
+    expect((await cli(['run', '--home', home, '--exit-at-end', '--to', '2023-03-18T00:00:00Z'])).exitCode).toBe(0);
+    writeConfig(home, `${FAST_REPLAY}account: { starting_balance: 5000 }\n`);
+    expect((await cli(['production', '--home', home, '--add-challenger', 'rsi_revert'])).exitCode).toBe(0);
+    expect((await cli(['run', '--home', home, '--exit-at-end', '--to', '2023-03-20T00:00:00Z'])).exitCode).toBe(0);
+    const db = new Database(path.join(home, 'data', 'paperlive.sqlite'), { readonly: true });
+    const first = db.prepare('SELECT day, start_equity AS start FROM shadow_daily_equity WHERE book = ? ORDER BY day LIMIT 1').get('rsi_revert') as { day: string; start: number };
+    const starting = (db.prepare("SELECT value FROM settings WHERE key = 'account.starting_balance'").get() as { value: string }).value;
+    db.close();
+    expect(JSON.parse(starting)).toBe(10_000);
+    expect(first).toEqual({ day: '2023-03-18', start: 10_000 });
+  });
+
   it('when a replay ends without --exit-at-end then it stays up with an unhealthy feed and feed_stale', async () => {
     const home = tempHome();
     writeConfig(home, FAST_REPLAY);
