@@ -189,6 +189,18 @@ export class PaperBroker extends PaperBooks {
     return side === 'sell' && levels?.length === 0 ? null : levels;
   }
 
+  /**
+   * When the waiting order of `candle`'s symbol fills on it: at the candle's close when it walks
+   * the live book, at its open under the candle rule (and with no waiting order). A candle with
+   * a waiting order has no other event: a sell takes the position, a buy's position is younger
+   * than the candle's range.
+   */
+  fillTimeOf(candle: Candle): number {
+    if (this.options.book === undefined || this.pending.length === 0) return candle.ts;
+    const order = this.fillableBy(candle)[0];
+    return order === undefined || this.bookLevels(order.symbol, order.side) === null ? candle.ts : this.closeOf(candle);
+  }
+
   /** When a fill from the live book happens: once `candle` has closed (the candle rule's time without a timeframe). */
   private closeOf(candle: Candle): number {
     return candle.ts + (this.options.timeframeMs ?? 0);

@@ -118,7 +118,20 @@ export class Engine {
     }
     let changed = false;
     this.rollDay(batch.ts);
-    for (const candle of batch.candles) changed = this.applyBrokerEvents(this.options.broker.onCandle(candle)) || changed;
+    const { broker } = this.options;
+    // Fills from the live book happen at the candles' close, after what the candles' ranges did:
+    // those come first, then the day rolls if the close is in the next one, as the fills' times say.
+    let atClose: Candle[] | null = null;
+    for (const candle of batch.candles) {
+      if (broker.fillTimeOf(candle) > candle.ts) (atClose ??= []).push(candle);
+      else changed = this.applyBrokerEvents(broker.onCandle(candle)) || changed;
+    }
+    if (atClose) {
+      for (const candle of atClose) {
+        this.rollDay(broker.fillTimeOf(candle));
+        changed = this.applyBrokerEvents(broker.onCandle(candle)) || changed;
+      }
+    }
     for (const candle of batch.candles) changed = this.runStrategy(candle, true) || changed;
     this.marketTimeMs = batch.ts;
     // Only when the books changed: the market time is persisted with what it caused.

@@ -381,4 +381,17 @@ describe('PaperBroker with a live order book', () => {
     broker.submitEntry(entry({ quantity: 10 }));
     expect(opened(broker.onCandle(candle(S, MIN, 101, 101.5, 100.5, 101.2)))[0]?.entry).toBe(101.11);
   });
+
+  it('when asked when a candle\'s waiting order fills then it is the close with a book, the open without one or with no order, and it matches the fill\'s stamp', () => {
+    const withBook = makeBroker({ ledger: tempLedger().ledger, book: bookOf([[106, 100]], null), timeframeMs: MIN });
+    const noBook = makeBroker({ ledger: tempLedger().ledger, book: bookOf(null, null), timeframeMs: MIN });
+    const next = candle(S, MIN, 100, 110, 95, 104);
+    expect(withBook.fillTimeOf(next)).toBe(MIN);
+    for (const broker of [withBook, noBook]) broker.submitEntry(entry({ quantity: 1 }));
+    expect(withBook.fillTimeOf(candle(S, 0, 100, 110, 95, 104))).toBe(0); // the order's own candle does not fill it
+    expect(withBook.fillTimeOf(next)).toBe(2 * MIN);
+    expect(noBook.fillTimeOf(next)).toBe(MIN);
+    expect(opened(withBook.onCandle(next))[0]?.openedAt).toBe(2 * MIN);
+    expect(opened(noBook.onCandle(next))[0]?.openedAt).toBe(MIN);
+  });
 });

@@ -6,6 +6,7 @@ import type { Candle } from '../../../src/model/candle.js';
 import type { MarketSpec } from '../../../src/model/market.js';
 import type { TradeRecord } from '../../../src/model/position.js';
 import type { Signal } from '../../../src/model/signal.js';
+import type { BookSource } from '../../../src/ports/book-source.js';
 import type { Ledger } from '../../../src/ports/ledger.js';
 import { DEFAULT_GATE_SETTINGS, type GateSettings } from '../../../src/risk/gate-settings.js';
 import type { RiskSettings } from '../../../src/risk/risk-settings.js';
@@ -36,8 +37,9 @@ function recorder() {
   return { signals, trades, listener };
 }
 
-function compose(args: { ledger: Ledger; markets: ReadonlyMap<string, MarketSpec>; champion: Strategy; symbols: string[]; gate?: GateSettings; flags?: ControlFlags; timeframeMs?: number }) {
-  const broker = new PaperBroker({ ledger: args.ledger, markets: args.markets, slippageBps: SLIPPAGE_BPS, startingBalance: START });
+function compose(args: { ledger: Ledger; markets: ReadonlyMap<string, MarketSpec>; champion: Strategy; symbols: string[]; gate?: GateSettings; flags?: ControlFlags; timeframeMs?: number; book?: BookSource }) {
+  const live = args.book ? { book: args.book, timeframeMs: args.timeframeMs ?? FIVE_MIN } : {};
+  const broker = new PaperBroker({ ledger: args.ledger, markets: args.markets, slippageBps: SLIPPAGE_BPS, startingBalance: START, ...live });
   const rec = recorder();
   const flags = args.flags ?? noFlags();
   const engine = new Engine({
@@ -221,5 +223,36 @@ describe('Engine and the gate', () => {
     feed(engine, [candle(TEST.symbol, at(2), 90, 90.5, 89.5, 90), candle(TEST.symbol, at(4), 90, 90.5, 89.5, 90)]);
     expect(engine.tradesToday).toBe(1);
     expect(ledger.getSetting<{ day: string }>('engine.day')?.day).toBe('2026-03-11');
+  });
+
+  it('when a live exit fills from the book at the close of the day\'s last candle then it counts toward the new day, after a stop inside that candle that counts toward the old one', () => {
+    const { ledger } = tempLedger();
+    const TWO = { ...TEST, symbol: 'TWO/USDT', base: 'TWO' };
+    const evening = Date.parse('2026-03-10T23:40:00Z');
+    const at = (i: number) => evening + i * M;
+    const book: BookSource = { levels: () => [[100, 1_000]] };
+    const script = new Map([
+      [at(0), { direction: 'long' as const }],
+      [at(2), { direction: 'exit' as const }],
+    ]);
+    const champion = scripted(script);
+    const onlyTest: Strategy = { ...champion, onCandle: (c, context) => (c.symbol === TWO.symbol && c.ts === at(2) ? [] : champion.onCandle(c, context)) };
+    const { engine, trades } = compose({ ledger, markets: new Map([[TEST.symbol, TEST], [TWO.symbol, TWO]]), champion: onlyTest, symbols: [TEST.symbol, TWO.symbol], book });
+    const batch = (i: number, low = 99.5) => engine.processBatch({ ts: at(i), warmup: false, candles: [candle(TEST.symbol, at(i), 100, 100.5, 99.5, 100), candle(TWO.symbol, at(i), 100, 100.5, low, 100)] });
+    for (const i of [0, 1, 2]) batch(i);
+    expect(engine.tradesToday).toBe(0);
+    // 23:55, the day's last candle: TWO falls through its stop inside it; TEST's exit walks the book once it has closed, at 00:00.
+    batch(3, 95);
+    expect(trades.map((t) => [t.symbol, t.exit_reason, t.closed_at])).toEqual([
+      [TWO.symbol, 'stop', '2026-03-10T23:55:00.000Z'],
+      [TEST.symbol, 'signal', '2026-03-11T00:00:00.000Z'],
+    ]);
+    expect(engine.tradesToday).toBe(1);
+    expect(ledger.getSetting<{ day: string }>('engine.day')?.day).toBe('2026-03-11');
+    // The old day ended after the stop and before the exit, TEST still marked at 100: the exit's fee is the new day's loss.
+    const exitFee = trades[1]!.quantity * 100 * TEST.takerFee;
+    const closed = ledger.database.prepare('SELECT equity FROM daily_equity WHERE day = ?').get('2026-03-10') as { equity: number };
+    expect(closed.equity).toBeCloseTo(START + trades[0]!.net_pnl + trades[1]!.net_pnl + exitFee, 6);
+    expect(engine.dailyPnl()).toBeCloseTo(-exitFee, 6);
   });
 });
