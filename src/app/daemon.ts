@@ -27,6 +27,8 @@ import { startHttpServer } from './http-server.js';
 import { activateKillSwitch } from '../readiness/kill-switch.js';
 import { liveModeSettings, liveModeStartupCheck } from '../readiness/live-mode.js';
 import { buildShadowSide, type ShadowSide } from './shadow-wiring.js';
+import type { HeartbeatDocument, StatusDocument } from '../monitoring/status-document.js';
+import { buildStartingHeartbeat, buildStartingStatus, type StartingView } from './starting-status.js';
 import { BookCache, isLiveFeed, LiveMarketLoop } from './live-market.js';
 import { timeframeToMs } from '../model/candle.js';
 import { attachProcessSignals } from './process-signals.js';
@@ -160,14 +162,33 @@ class Daemon {
       env: this.env,
     });
     log.info({ source: feed.source }, 'loading markets');
-    // An exchange that is down at start keeps us here, retrying: SHUTDOWN and EMERGENCY_STOP must still work.
+    // An exchange that is down at start keeps us here, retrying: SHUTDOWN and EMERGENCY_STOP must
+    // still work, and status.json and the heartbeat say the process is alive and not trading yet.
+    const starting: StartingView = {
+      config,
+      clock: this.clock,
+      startedAt: this.startedAt,
+      version: packageVersion(),
+      ledger,
+      feedSource: feed.source,
+      finalState: () => (this.outcome === null ? null : (this.finalState ?? TradingState.STOPPED)),
+      paused: () => this.pauseFilePresent(),
+      errors: this.errors,
+    };
+    const loading = this.statusPublisher(
+      () => buildStartingStatus(starting),
+      () => buildStartingHeartbeat(starting, 'alive'),
+    );
+    loading.start();
     const earlyControl = setInterval(() => this.obeyStopFilesBeforeMarkets(), 200);
     const markets = await Promise.race([feed.loadMarkets(), this.stopped.then(() => null)]).finally(() => clearInterval(earlyControl));
     if (markets === null) {
       feed.stop();
+      loading.close(buildStartingStatus(starting), buildStartingHeartbeat(starting, 'stopped'));
       log.info('stopped while loading markets');
       return this.outcome ?? 'stopped';
     }
+    loading.close(buildStartingStatus(starting), buildStartingHeartbeat(starting, 'alive'));
 
     let publisher: StatusPublisher | null = null;
     const changed = () => publisher?.changed();
@@ -292,15 +313,10 @@ class Daemon {
         this.finalState ?? deriveTradingState({ emergencyStopped: flags.emergencyStop, stopped: false, halted: flags.halted || flags.persistenceFailure || safety.halts, paused: flags.paused }),
       lastCandleProcessedAt: () => this.lastCandleProcessedAt,
     };
-    publisher = new StatusPublisher({
-      statusFile: paths.statusFile,
-      heartbeatFile: paths.heartbeat,
-      statusIntervalMs: config.status_interval_s * 1000,
-      heartbeatIntervalMs: config.heartbeat_interval_s * 1000,
-      buildStatus: () => buildStatus(view),
-      buildHeartbeat: () => buildHeartbeat(view, 'alive'),
-      onWriteError: (error) => log.error({ err: error }, 'could not write status or heartbeat'),
-    });
+    publisher = this.statusPublisher(
+      () => buildStatus(view),
+      () => buildHeartbeat(view, 'alive'),
+    );
     // Control files first: a PAUSE present at start must be in the very first status.json.
     const watcher = new ControlWatcher({ dir: this.controlDir, logger: log, onSignal: (signal) => control.handle(signal) });
     await watcher.start();
@@ -430,6 +446,29 @@ class Daemon {
    * stop files are read: SHUTDOWN stops cleanly (and is deleted), EMERGENCY_STOP stops with exit
    * 4 and stays, as if it had been present at start; restored positions stay in the ledger.
    */
+  /** status.json and the heartbeat on their timers, built by these. */
+  private statusPublisher(status: () => StatusDocument, heartbeat: () => HeartbeatDocument): StatusPublisher {
+    const { paths, config, log } = this;
+    return new StatusPublisher({
+      statusFile: paths.statusFile,
+      heartbeatFile: paths.heartbeat,
+      statusIntervalMs: config.status_interval_s * 1000,
+      heartbeatIntervalMs: config.heartbeat_interval_s * 1000,
+      buildStatus: status,
+      buildHeartbeat: heartbeat,
+      onWriteError: (error) => log.error({ err: error }, 'could not write status or heartbeat'),
+    });
+  }
+
+  /** PAUSE (or PAUSE_TRADING) in the control folder, before the watcher runs. */
+  private pauseFilePresent(): boolean {
+    try {
+      return fs.readdirSync(this.controlDir).some((entry) => controlKindOf(entry) === ControlKind.PAUSE);
+    } catch {
+      return false;
+    }
+  }
+
   private obeyStopFilesBeforeMarkets(): void {
     let entries: string[];
     try {

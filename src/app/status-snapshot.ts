@@ -1,6 +1,7 @@
 import type { PaperBroker } from '../broker/paper-broker.js';
 import type { Config } from '../config/schema.js';
 import type { ControlFlags, Engine } from '../engine/engine.js';
+import type { PendingOrder, Position } from '../model/position.js';
 import { TradingState, type TradingState as State } from '../model/trading-state.js';
 import type { WallClock } from '../ports/clock.js';
 import type { MarketFeed } from '../ports/market-feed.js';
@@ -46,17 +47,7 @@ export function buildStatus(view: DaemonView): StatusDocument {
   const signal = engine.lastSignal;
   const shadow = view.shadow?.() ?? { decisions_session: 0, decisions_total: 0, last_decision_at: null };
   return {
-    schema_version: 1,
-    timestamp: new Date(now).toISOString(),
-    next_update: new Date(now + config.status_interval_s * 1000).toISOString(),
-    market_time: iso(engine.marketTime),
-    is_alive: alive,
-    pid: process.pid,
-    started_at: new Date(view.startedAt).toISOString(),
-    uptime_s: Math.round((now - view.startedAt) / 1000),
-    mode: 'paper',
-    version: view.version,
-    trading_state: state,
+    ...statusHeader({ config, now, startedAt: view.startedAt, version: view.version, marketTime: engine.marketTime, state, alive }),
     feed: {
       source: feed.source === 'replay' ? 'replay' : `ccxt:${config.feed.exchange}`,
       healthy: health.healthy,
@@ -88,20 +79,8 @@ export function buildStatus(view: DaemonView): StatusDocument {
       emergency_stop: flags.emergencyStop,
       paused: flags.paused,
     },
-    active_positions: positions.map((p) => ({
-      symbol: p.symbol,
-      side: p.side,
-      quantity: p.quantity,
-      entry: p.entry,
-      mark: p.mark,
-      unrealized_pnl: round((p.mark - p.entry) * p.quantity - p.entryFee),
-      stop: p.stop,
-      target: p.target,
-      trailing_stop: p.trailingStop,
-      strategy: p.strategy,
-      opened_at: new Date(p.openedAt).toISOString(),
-    })),
-    pending_orders: broker.pendingOrders().map((o) => ({ id: o.id, symbol: o.symbol, side: o.side, quantity: o.quantity, strategy: o.strategy, created_at: new Date(o.createdAt).toISOString() })),
+    active_positions: positions.map(positionView),
+    pending_orders: broker.pendingOrders().map(pendingView),
     last_signal: signal
       ? {
           time: new Date(signal.market_time).toISOString(),
@@ -118,6 +97,46 @@ export function buildStatus(view: DaemonView): StatusDocument {
     control: view.control?.() ?? { last_applied: null, last_rejected: null },
     errors: [...view.errors],
   };
+}
+
+/** The fields status.json opens with: when, which process, which state. */
+export function statusHeader(args: { config: Readonly<Config>; now: number; startedAt: number; version: string; marketTime: number | null; state: State; alive: boolean }) {
+  const { config, now, startedAt } = args;
+  return {
+    schema_version: 1 as const,
+    timestamp: new Date(now).toISOString(),
+    next_update: new Date(now + config.status_interval_s * 1000).toISOString(),
+    market_time: iso(args.marketTime),
+    is_alive: args.alive,
+    pid: process.pid,
+    started_at: new Date(startedAt).toISOString(),
+    uptime_s: Math.round((now - startedAt) / 1000),
+    mode: 'paper' as const,
+    version: args.version,
+    trading_state: args.state,
+  };
+}
+
+/** A position as status.json shows it. */
+export function positionView(p: Position): StatusDocument['active_positions'][number] {
+  return {
+    symbol: p.symbol,
+    side: p.side,
+    quantity: p.quantity,
+    entry: p.entry,
+    mark: p.mark,
+    unrealized_pnl: round((p.mark - p.entry) * p.quantity - p.entryFee),
+    stop: p.stop,
+    target: p.target,
+    trailing_stop: p.trailingStop,
+    strategy: p.strategy,
+    opened_at: new Date(p.openedAt).toISOString(),
+  };
+}
+
+/** A waiting order as status.json shows it. */
+export function pendingView(o: PendingOrder): StatusDocument['pending_orders'][number] {
+  return { id: o.id, symbol: o.symbol, side: o.side, quantity: o.quantity, strategy: o.strategy, created_at: new Date(o.createdAt).toISOString() };
 }
 
 export function buildHeartbeat(view: DaemonView, status: 'alive' | 'stopped'): HeartbeatDocument {

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Faults, LoopbackExchange, LoopbackRoute } from '../support/loopback-exchange.js';
-import { startDaemon, statusOf, tempHome, waitFor, writeConfig } from '../support/daemon.js';
+import { heartbeatOf, startDaemon, statusOf, tempHome, waitFor, writeConfig } from '../support/daemon.js';
 
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
@@ -71,6 +71,37 @@ describe('paperlive run --feed ccxt, against a loopback Binance', () => {
     expect((await child).exitCode).toBe(0);
   });
 
+  it('when the exchange is down at start then status.json and the heartbeat say alive and not trading (markets_loading), until the markets load', async () => {
+    const { ex, home } = await liveSetup({ advancing: true, settings: 'status_interval_s: 0.2\nheartbeat_interval_s: 0.2\n', feed: '  poll_interval_s: 1\n' });
+    ex.inject(LoopbackRoute.exchangeInfo, Faults.serverError(), { times: 100_000 });
+    fs.writeFileSync(path.join(home, 'PAUSE'), '');
+    const child = startDaemon(home);
+    cleanups.push(() => child.kill('SIGKILL'));
+    await waitFor('the markets failing to load', () => ex.requests({ route: LoopbackRoute.exchangeInfo }).length >= 2, 20_000);
+    const loading = await waitFor('a status while the markets load', () => statusOf(home));
+    expect(loading).toMatchObject({
+      is_alive: true,
+      pid: child.pid,
+      trading_state: 'PAUSED',
+      market_time: null,
+      feed: { source: 'ccxt:binance', healthy: false, stale_symbols: ['BTC/USDT', 'ETH/USDT', 'SOL/USDT'] },
+      account: { balance: 10_000, equity: 10_000, open_positions: 0 },
+      risk: { can_trade: false, reasons: ['paused', 'markets_loading'], paused: true },
+      active_positions: [],
+    });
+    expect(heartbeatOf(home)).toMatchObject({ status: 'alive', pid: child.pid, feed_healthy: false, last_candle_processed_at: null });
+    fs.rmSync(path.join(home, 'PAUSE'));
+    ex.clearFaults();
+    const trading = await waitFor('market data once the markets load', () => {
+      const s = statusOf(home);
+      return s?.market_time ? s : null;
+    }, 30_000);
+    expect(trading.risk.reasons).not.toContain('markets_loading');
+    expect(trading).toMatchObject({ is_alive: true, trading_state: 'ACTIVE' });
+    child.kill('SIGTERM');
+    expect((await child).exitCode).toBe(0);
+  });
+
   it.each([
     ['SHUTDOWN', 0, false, ''],
     ['EMERGENCY_STOP', 4, true, 'open positions stay in the ledger, not closed'],
@@ -85,5 +116,7 @@ describe('paperlive run --feed ccxt, against a loopback Binance', () => {
     expect(exit?.exitCode).toBe(code);
     expect(exit?.stderr).toContain(says);
     expect(fs.existsSync(path.join(home, file))).toBe(fileStays);
+    expect(statusOf(home)).toMatchObject({ is_alive: false, trading_state: code === 4 ? 'EMERGENCY_STOPPED' : 'STOPPED', risk: { can_trade: false, emergency_stop: code === 4 } });
+    expect(heartbeatOf(home)).toMatchObject({ status: 'stopped', pid: child.pid });
   });
 });

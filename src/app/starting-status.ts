@@ -1,0 +1,118 @@
+import type { Config } from '../config/schema.js';
+import { equityOf, riskAtStopsOf } from '../model/paper-accounting.js';
+import { roundCash } from '../model/market.js';
+import { TradingState } from '../model/trading-state.js';
+import type { WallClock } from '../ports/clock.js';
+import { STARTING_BALANCE_KEY, type Ledger } from '../ports/ledger.js';
+import type { HeartbeatDocument, StatusDocument } from '../monitoring/status-document.js';
+import type { RiskSettings } from '../risk/risk-settings.js';
+import { pendingView, positionView, statusHeader } from './status-snapshot.js';
+import { RISK_OVERRIDES_KEY } from './trading-kernel.js';
+
+/** The blocking reason while the exchange's markets are not loaded yet (an exchange down at start keeps the daemon there). */
+export const MARKETS_LOADING = 'markets_loading';
+
+/** What status.json says before the markets are loaded: the ledger's books, nothing traded yet. */
+export interface StartingView {
+  readonly config: Readonly<Config>;
+  readonly clock: WallClock;
+  readonly startedAt: number;
+  readonly version: string;
+  readonly ledger: Ledger;
+  readonly feedSource: string;
+  /** The final state when the daemon stops before the markets loaded; null while it waits. */
+  readonly finalState: () => TradingState | null;
+  readonly paused: () => boolean;
+  readonly errors: ReadonlyArray<{ time: string; message: string }>;
+}
+
+const iso = (ms: number | null | undefined): string | null => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
+const round = (value: number, digits = 8): number => Number(value.toFixed(digits));
+const DAY_MS = 86_400_000;
+
+/**
+ * status.json while the markets load: alive, nothing can trade (`markets_loading`), the account
+ * and positions as the ledger holds them, marks as last recorded. Keys are the full document's.
+ */
+export function buildStartingStatus(view: StartingView): StatusDocument {
+  const { config, clock, ledger } = view;
+  const now = clock.now();
+  const final = view.finalState();
+  const state = final ?? (view.paused() ? TradingState.PAUSED : TradingState.ACTIVE);
+  const alive = final === null;
+  const positions = ledger.loadPositions();
+  const pending = ledger.loadPendingOrders();
+  const balance = ledger.getSetting<number>('account.balance') ?? ledger.getSetting<number>(STARTING_BALANCE_KEY) ?? config.account.starting_balance;
+  const reserved = pending.reduce((sum, o) => sum + o.reserved, 0);
+  const equity = equityOf(balance, positions);
+  const marketTime = ledger.getSetting<number>('engine.last_market_time') ?? null;
+  const day = ledger.getSetting<{ day: string; startEquity: number }>('engine.day');
+  const today = marketTime !== null && day?.day === new Date(marketTime).toISOString().slice(0, 10) ? day : null;
+  const dailyPnl = today ? roundCash(equity - today.startEquity) : 0;
+  const dayStart = today ? Date.parse(`${today.day}T00:00:00.000Z`) : null;
+  // ADJUST_RISK's overrides, as the ledger keeps them across restarts.
+  const risk = { risk_multiplier: 1, ...config.risk, ...ledger.getSetting<Partial<RiskSettings>>(RISK_OVERRIDES_KEY) };
+  const reasons = alive ? [...(view.paused() ? ['paused'] : []), MARKETS_LOADING] : [final === TradingState.EMERGENCY_STOPPED ? 'emergency_stop' : 'stopped', MARKETS_LOADING];
+  return {
+    ...statusHeader({ config, now, startedAt: view.startedAt, version: view.version, marketTime, state, alive }),
+    feed: {
+      source: view.feedSource === 'replay' ? 'replay' : `ccxt:${config.feed.exchange}`,
+      healthy: false,
+      last_tick_at: null,
+      stale_symbols: [...config.feed.symbols],
+      ended: false,
+    },
+    account: {
+      currency: config.account.currency,
+      balance: round(balance),
+      available: round(roundCash(balance - reserved)),
+      equity: round(equity),
+      daily_pnl: round(dailyPnl),
+      open_positions: positions.length,
+      daily_trades: dayStart === null ? 0 : ledger.tradesClosedBetween(iso(dayStart)!, iso(dayStart + DAY_MS)!).length,
+    },
+    risk: {
+      can_trade: false,
+      reasons,
+      risk_multiplier: risk.risk_multiplier,
+      risk_per_trade_pct: risk.risk_per_trade_pct,
+      portfolio_heat_pct: equity > 0 ? round((riskAtStopsOf(positions, pending) / equity) * 100, 4) : 0,
+      max_portfolio_heat_pct: risk.max_portfolio_heat_pct,
+      max_open_positions: risk.max_open_positions,
+      consecutive_losses: 0,
+      daily_loss_remaining: round(Math.max(0, ((today?.startEquity ?? equity) * risk.daily_loss_limit_pct) / 100 + Math.min(0, dailyPnl)), 2),
+      capital_preservation: 'NORMAL',
+      kill_switch: false,
+      emergency_stop: final === TradingState.EMERGENCY_STOPPED,
+      paused: view.paused(),
+    },
+    active_positions: positions.map(positionView),
+    pending_orders: pending.map(pendingView),
+    last_signal: null,
+    strategies: { champion: config.strategies.champion, challengers: [...config.strategies.challengers] },
+    shadow: { decisions_session: 0, decisions_total: 0, last_decision_at: null },
+    control: { last_applied: null, last_rejected: null },
+    errors: [...view.errors],
+  };
+}
+
+/** The heartbeat while the markets load: alive, not trading (no candle processed, feed unhealthy). */
+export function buildStartingHeartbeat(view: StartingView, status: 'alive' | 'stopped'): HeartbeatDocument {
+  const now = view.clock.now();
+  const marketTime = view.ledger.getSetting<number>('engine.last_market_time') ?? null;
+  return {
+    timestamp: new Date(now).toISOString(),
+    pid: process.pid,
+    status,
+    trading_state: view.finalState() ?? (view.paused() ? TradingState.PAUSED : TradingState.ACTIVE),
+    uptime_s: Math.round((now - view.startedAt) / 1000),
+    total_decisions_session: 0,
+    total_decisions_all_time: 0,
+    last_decision_at: null,
+    last_candle_at: iso(marketTime),
+    last_candle_processed_at: null,
+    feed_healthy: false,
+    version: view.version,
+    interval_s: view.config.heartbeat_interval_s,
+  };
+}
