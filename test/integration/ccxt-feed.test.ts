@@ -264,6 +264,35 @@ describe('ccxt feed against a loopback binance', () => {
     expect(ts).toEqual([...new Set(ts)].sort((a, b) => a - b)); // market time never went back
   });
 
+  it('when every symbol is down for longer than stale_after_s and they recover at different times then the catch-up goes out whole, no candle late', async () => {
+    const h = await healthyHarness({ staleAfterS: 1 });
+    const pause = h.ex.autoAdvance(MIN, 200);
+    await waitFor('live batches', () => h.batches.length >= 3);
+    pause();
+    await new Promise((resolve) => setTimeout(resolve, 300)); // every symbol has the last candle
+    // The outage starts for each symbol out of step, while no candle closes, so their backoffs have
+    // their own phases: after it, one recovers first and the others are still waiting out theirs.
+    for (const symbol of SYMBOLS) {
+      h.ex.inject('klines', Faults.unavailable(), { times: 10_000, symbol });
+      await new Promise((resolve) => setTimeout(resolve, 450));
+    }
+    h.ex.autoAdvance(MIN, 200);
+    await waitFor('every symbol stale', () => h.feed.health().staleSymbols.length === 3, 4_000);
+    await new Promise((resolve) => setTimeout(resolve, 2_000)); // backoffs at their cap
+    const before = h.batches.length;
+    const outageFrom = h.batches[before - 1]!.ts;
+    h.ex.clearFaults();
+    await waitFor('healthy again', () => h.feed.health().healthy, 6_000);
+    await waitFor('batches after the outage', () => h.batches.length >= before + 5, 4_000);
+    for (const symbol of SYMBOLS) expect(h.feed.stats()[symbol]!.late).toBe(0);
+    expect(h.lines.some((l) => l.msg.startsWith('candles arrived after later batches'))).toBe(false);
+    const after = h.batches.slice(before);
+    expect(after[0]!.ts).toBe(outageFrom + MIN); // no candle of the outage lost
+    for (const batch of after) expect(batch.candles.map((c) => c.symbol)).toEqual(SYMBOLS);
+    const ts = h.batches.map((b) => b.ts);
+    expect(ts).toEqual([...new Set(ts)].sort((a, b) => a - b));
+  });
+
   it('when a symbol gets a non-transient error then it is stale at once, the others go on, and it is retried slowly', async () => {
     const h = await healthyHarness({ staleAfterS: 30 });
     h.ex.inject('klines', Faults.invalidSymbol(), { times: 3, symbol: 'SOL/USDT' });

@@ -104,6 +104,13 @@ interface SymbolState {
   invalidReplies: number;
   /** Cuts the regular wait between polls short, when another symbol has seen a newer candle. */
   wake: (() => void) | null;
+  /**
+   * Wall time a stale symbol fell behind a symbol that just saw newer candles (the first to
+   * recover after an outage): it is awaited again until its next attempt ends (woken now, or at
+   * the end of its backoff, which is kept), so that catch-up does not go out alone and make the
+   * others' candles late. Null: not held.
+   */
+  heldSince: number | null;
 }
 
 /**
@@ -119,6 +126,7 @@ export class PollingCcxtFeed implements CcxtFeed {
   private readonly timeframeMs: number;
   private readonly pollMs: number;
   private readonly staleMs: number;
+  private readonly holdMs: number;
   private readonly markMs: number;
   private readonly marketsRefreshMs: number | null;
   /** The markets as loaded at start, updated in place by each refresh: the broker holds this map. */
@@ -151,11 +159,14 @@ export class PollingCcxtFeed implements CcxtFeed {
     this.timeframeMs = timeframeMs;
     this.pollMs = options.pollIntervalS * 1_000;
     this.staleMs = options.staleAfterS * 1_000;
+    const policy = { ...DEFAULT_BACKOFF, ...options.backoff };
+    // A held symbol's next attempt comes within one backoff (at most the cap), then takes at most a request.
+    this.holdMs = this.staleMs + policy.capMs;
     this.markMs = (options.markIntervalS ?? 10) * 1_000;
     this.marketsRefreshMs = options.marketsRefreshS === null ? null : (options.marketsRefreshS ?? 3_600) * 1_000;
     this.retrier = new Retrier({
       classify: (error) => client.classify(error),
-      policy: { ...DEFAULT_BACKOFF, ...options.backoff },
+      policy,
       permanentRetryMs: this.pollMs,
       clock: options.clock,
       sleep: options.sleep ?? realSleep,
@@ -174,6 +185,7 @@ export class PollingCcxtFeed implements CcxtFeed {
       failures: 0,
       invalidReplies: 0,
       wake: null,
+      heldSince: null,
     }));
     const ignored = Object.keys(options.ccxtOptions ?? {}).filter((k) => (CREDENTIAL_KEYS as readonly string[]).includes(k));
     if (ignored.length > 0) this.log.warn({ keys: ignored }, 'feed.ccxt_options holds credential keys; they are ignored, credentials come only from EXCHANGE_API_* variables');
@@ -365,6 +377,7 @@ export class PollingCcxtFeed implements CcxtFeed {
   }
 
   private received(state: SymbolState, closed: readonly Candle[], deliver: readonly Candle[], events: readonly IntegrityEvent[]): void {
+    state.heldSince = null;
     for (const event of events) this.logIntegrity(state.symbol, event);
     if (deliver.length > 0) this.assembler!.add(state.symbol, deliver);
     if (closed.length > 0) {
@@ -374,16 +387,24 @@ export class PollingCcxtFeed implements CcxtFeed {
     this.flush();
   }
 
-  /** Symbols whose last poll is older than this one and who have not seen its newest candle poll again now. */
+  /**
+   * Symbols whose last poll is older than this one and who have not seen its newest candle poll
+   * again now. A stale one among them is awaited again until that poll ends (see `heldSince`).
+   */
   private wakeLaggards(leader: SymbolState): void {
     const newest = leader.candles.cursor!;
+    const now = this.clock.now();
+    const stale = this.staleSymbols(now);
     for (const other of this.states) {
       if (other === leader || other.lastPollAt === null || leader.lastPollAt === null) continue;
-      if ((other.candles.cursor ?? -Infinity) < newest && other.lastPollAt < leader.lastPollAt) other.wake?.();
+      if ((other.candles.cursor ?? -Infinity) >= newest || other.lastPollAt >= leader.lastPollAt) continue;
+      if (other.candleAttempts.permanent === null && stale.includes(other.symbol)) other.heldSince ??= now;
+      other.wake?.();
     }
   }
 
   private candleFailed(state: SymbolState, fault: Fault): void {
+    state.heldSince = null;
     state.failures++;
     if (fault.name === 'InvalidReply') state.invalidReplies++;
     this.flush(); // a failing symbol may have just gone stale: the others need not wait for it any longer
@@ -417,7 +438,8 @@ export class PollingCcxtFeed implements CcxtFeed {
       const stale = this.staleSymbols(now);
       this.reportStaleChanges(stale);
       const cursors = new Map(this.states.map((s) => [s.symbol, s.candles.cursor]));
-      const awaited = this.states.filter((s) => !stale.includes(s.symbol)).map((s) => s.symbol);
+      // A held symbol is waited for a bounded time: a hung request must not stop the rest.
+      const awaited = this.states.filter((s) => !stale.includes(s.symbol) || (s.heldSince !== null && now - s.heldSince < this.holdMs)).map((s) => s.symbol);
       const { batches, late } = this.assembler.release(cursors, awaited);
       for (const [symbol, count] of late) {
         this.states.find((s) => s.symbol === symbol)!.candles.integrity.late += count;
