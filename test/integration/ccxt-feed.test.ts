@@ -251,6 +251,10 @@ describe('ccxt feed against a loopback binance', () => {
     expect(withoutSol.every(({ b }) => b.candles.map((c) => c.symbol).join() === 'BTC/USDT,ETH/USDT')).toBe(true);
     // While SOL was lagging but not yet stale its partners' candles were held back, not delivered without it.
     expect(withoutSol.every(({ at }) => at >= staleLine.at)).toBe(true);
+    // Once it is stale, the others keep the candles' pace (one per 200 ms), not SOL's backoff (1.6 s at its cap).
+    const from = h.batches.length;
+    await waitFor('five more batches without SOL', () => h.batches.length >= from + 5, 3_000);
+    expect(h.arrivals[from + 4]! - h.arrivals[from]!).toBeLessThan(2_500);
 
     h.ex.clearFaults();
     await waitFor('SOL fresh again', () => h.feed.health().healthy, 4_000);

@@ -381,24 +381,27 @@ export class PollingCcxtFeed implements CcxtFeed {
     for (const event of events) this.logIntegrity(state.symbol, event);
     if (deliver.length > 0) this.assembler!.add(state.symbol, deliver);
     if (closed.length > 0) {
+      const recovering = this.staleSymbols(this.clock.now()).includes(state.symbol);
       state.lastNewAt = this.clock.now();
-      this.wakeLaggards(state);
+      this.wakeLaggards(state, recovering);
     }
     this.flush();
   }
 
   /**
    * Symbols whose last poll is older than this one and who have not seen its newest candle poll
-   * again now. A stale one among them is awaited again until that poll ends (see `heldSince`).
+   * again now. When the leader is itself recovering from staleness (an outage), a stale one among
+   * them is awaited again until its next attempt ends (see `heldSince`); a healthy leader never
+   * waits for a symbol that went stale alone.
    */
-  private wakeLaggards(leader: SymbolState): void {
+  private wakeLaggards(leader: SymbolState, recovering: boolean): void {
     const newest = leader.candles.cursor!;
     const now = this.clock.now();
     const stale = this.staleSymbols(now);
     for (const other of this.states) {
       if (other === leader || other.lastPollAt === null || leader.lastPollAt === null) continue;
       if ((other.candles.cursor ?? -Infinity) >= newest || other.lastPollAt >= leader.lastPollAt) continue;
-      if (other.candleAttempts.permanent === null && stale.includes(other.symbol)) other.heldSince ??= now;
+      if (recovering && other.candleAttempts.permanent === null && stale.includes(other.symbol)) other.heldSince ??= now;
       other.wake?.();
     }
   }
