@@ -28,6 +28,7 @@ import { activateKillSwitch } from '../readiness/kill-switch.js';
 import { liveModeSettings, liveModeStartupCheck } from '../readiness/live-mode.js';
 import { buildShadowSide, type ShadowSide } from './shadow-wiring.js';
 import type { HeartbeatDocument, StatusDocument } from '../monitoring/status-document.js';
+import { readProductionState } from '../persistence/sqlite-production-store.js';
 import { buildStartingHeartbeat, buildStartingStatus, type StartingView } from './starting-status.js';
 import { BookCache, isLiveFeed, LiveMarketLoop } from './live-market.js';
 import { timeframeToMs } from '../model/candle.js';
@@ -173,6 +174,10 @@ class Daemon {
       feedSource: feed.source,
       finalState: () => (this.outcome === null ? null : (this.finalState ?? TradingState.STOPPED)),
       paused: () => this.pauseFilePresent(),
+      strategies: () => {
+        const state = readProductionState(ledger.database);
+        return state.champion === null ? { champion: config.strategies.champion, challengers: [...config.strategies.challengers] } : { champion: state.champion, challengers: state.challengers.map((c) => c.id) };
+      },
       errors: this.errors,
     };
     const loading = this.statusPublisher(

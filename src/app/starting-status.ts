@@ -23,6 +23,8 @@ export interface StartingView {
   /** The final state when the daemon stops before the markets loaded; null while it waits. */
   readonly finalState: () => TradingState | null;
   readonly paused: () => boolean;
+  /** The champion and challengers in force (production state), else the config's. */
+  readonly strategies: () => { champion: string; challengers: string[] };
   readonly errors: ReadonlyArray<{ time: string; message: string }>;
 }
 
@@ -89,7 +91,7 @@ export function buildStartingStatus(view: StartingView): StatusDocument {
     active_positions: positions.map(positionView),
     pending_orders: pending.map(pendingView),
     last_signal: null,
-    strategies: { champion: config.strategies.champion, challengers: [...config.strategies.challengers] },
+    strategies: view.strategies(),
     shadow: { decisions_session: 0, decisions_total: 0, last_decision_at: null },
     control: { last_applied: null, last_rejected: null },
     errors: [...view.errors],

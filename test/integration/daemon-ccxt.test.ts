@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Faults, LoopbackExchange, LoopbackRoute } from '../support/loopback-exchange.js';
-import { heartbeatOf, startDaemon, statusOf, tempHome, waitFor, writeConfig } from '../support/daemon.js';
+import { cli, heartbeatOf, startDaemon, statusOf, tempHome, waitFor, writeConfig } from '../support/daemon.js';
 
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
@@ -75,6 +75,7 @@ describe('paperlive run --feed ccxt, against a loopback Binance', () => {
     const { ex, home } = await liveSetup({ advancing: true, settings: 'status_interval_s: 0.2\nheartbeat_interval_s: 0.2\n', feed: '  poll_interval_s: 1\n' });
     ex.inject(LoopbackRoute.exchangeInfo, Faults.serverError(), { times: 100_000 });
     fs.writeFileSync(path.join(home, 'PAUSE'), '');
+    expect((await cli(['production', '--home', home, '--add-challenger', 'rsi_revert'])).exitCode).toBe(0);
     const child = startDaemon(home);
     cleanups.push(() => child.kill('SIGKILL'));
     await waitFor('the markets failing to load', () => ex.requests({ route: LoopbackRoute.exchangeInfo }).length >= 2, 20_000);
@@ -88,6 +89,7 @@ describe('paperlive run --feed ccxt, against a loopback Binance', () => {
       account: { balance: 10_000, equity: 10_000, open_positions: 0 },
       risk: { can_trade: false, reasons: ['paused', 'markets_loading'], paused: true },
       active_positions: [],
+      strategies: { champion: 'ema_trend', challengers: ['rsi_revert'] },
     });
     expect(heartbeatOf(home)).toMatchObject({ status: 'alive', pid: child.pid, feed_healthy: false, last_candle_processed_at: null });
     fs.rmSync(path.join(home, 'PAUSE'));
