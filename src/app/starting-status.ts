@@ -1,4 +1,6 @@
+import { BALANCE_KEY } from '../broker/paper-broker.js';
 import type { Config } from '../config/schema.js';
+import { DAY_KEY, MARKET_TIME_KEY } from '../engine/engine.js';
 import { equityOf, riskAtStopsOf } from '../model/paper-accounting.js';
 import { roundCash } from '../model/market.js';
 import { TradingState } from '../model/trading-state.js';
@@ -44,11 +46,11 @@ export function buildStartingStatus(view: StartingView): StatusDocument {
   const alive = final === null;
   const positions = ledger.loadPositions();
   const pending = ledger.loadPendingOrders();
-  const balance = ledger.getSetting<number>('account.balance') ?? ledger.getSetting<number>(STARTING_BALANCE_KEY) ?? config.account.starting_balance;
+  const balance = ledger.getSetting<number>(BALANCE_KEY) ?? ledger.getSetting<number>(STARTING_BALANCE_KEY) ?? config.account.starting_balance;
   const reserved = pending.reduce((sum, o) => sum + o.reserved, 0);
   const equity = equityOf(balance, positions);
-  const marketTime = ledger.getSetting<number>('engine.last_market_time') ?? null;
-  const day = ledger.getSetting<{ day: string; startEquity: number }>('engine.day');
+  const marketTime = ledger.getSetting<number>(MARKET_TIME_KEY) ?? null;
+  const day = ledger.getSetting<{ day: string; startEquity: number }>(DAY_KEY);
   const today = marketTime !== null && day?.day === new Date(marketTime).toISOString().slice(0, 10) ? day : null;
   const dailyPnl = today ? roundCash(equity - today.startEquity) : 0;
   const dayStart = today ? Date.parse(`${today.day}T00:00:00.000Z`) : null;
@@ -101,7 +103,7 @@ export function buildStartingStatus(view: StartingView): StatusDocument {
 /** The heartbeat while the markets load: alive, not trading (no candle processed, feed unhealthy). */
 export function buildStartingHeartbeat(view: StartingView, status: 'alive' | 'stopped'): HeartbeatDocument {
   const now = view.clock.now();
-  const marketTime = view.ledger.getSetting<number>('engine.last_market_time') ?? null;
+  const marketTime = view.ledger.getSetting<number>(MARKET_TIME_KEY) ?? null;
   return {
     timestamp: new Date(now).toISOString(),
     pid: process.pid,

@@ -40,7 +40,7 @@ export interface PaperBrokerOptions {
   readonly timeframeMs?: number;
 }
 
-const BALANCE_KEY = 'account.balance';
+export const BALANCE_KEY = 'account.balance';
 const SEQ_KEY = 'broker.seq';
 
 /**

@@ -60,8 +60,8 @@ export interface EngineOptions {
   readonly riskFactor?: () => number;
 }
 
-const MARKET_TIME_KEY = 'engine.last_market_time';
-const DAY_KEY = 'engine.day';
+export const MARKET_TIME_KEY = 'engine.last_market_time';
+export const DAY_KEY = 'engine.day';
 const DAY_MS = 86_400_000;
 
 /**
