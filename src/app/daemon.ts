@@ -446,11 +446,6 @@ class Daemon {
     }
   }
 
-  /**
-   * Before the markets are loaded nothing trades and no position can be priced, so only the two
-   * stop files are read: SHUTDOWN stops cleanly (and is deleted), EMERGENCY_STOP stops with exit
-   * 4 and stays, as if it had been present at start; restored positions stay in the ledger.
-   */
   /** status.json and the heartbeat on their timers, built by these. */
   private statusPublisher(status: () => StatusDocument, heartbeat: () => HeartbeatDocument): StatusPublisher {
     const { paths, config, log } = this;
@@ -474,6 +469,11 @@ class Daemon {
     }
   }
 
+  /**
+   * Before the markets are loaded nothing trades and no position can be priced, so only the two
+   * stop files are read: SHUTDOWN stops cleanly (and is deleted), EMERGENCY_STOP stops with exit
+   * 4 and stays, as if it had been present at start; restored positions stay in the ledger.
+   */
   private obeyStopFilesBeforeMarkets(): void {
     let entries: string[];
     try {

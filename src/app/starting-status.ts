@@ -1,6 +1,6 @@
 import { BALANCE_KEY } from '../broker/paper-broker.js';
 import type { Config } from '../config/schema.js';
-import { DAY_KEY, MARKET_TIME_KEY } from '../engine/engine.js';
+import { dailyLossRemainingOf, DAY_KEY, MARKET_TIME_KEY } from '../engine/engine.js';
 import { equityOf, riskAtStopsOf } from '../model/paper-accounting.js';
 import { roundCash } from '../model/market.js';
 import { TradingState } from '../model/trading-state.js';
@@ -8,7 +8,7 @@ import type { WallClock } from '../ports/clock.js';
 import { STARTING_BALANCE_KEY, type Ledger } from '../ports/ledger.js';
 import type { HeartbeatDocument, StatusDocument } from '../monitoring/status-document.js';
 import type { RiskSettings } from '../risk/risk-settings.js';
-import { pendingView, positionView, statusHeader } from './status-snapshot.js';
+import { iso, pendingView, positionView, round, statusHeader } from './status-snapshot.js';
 import { RISK_OVERRIDES_KEY } from './trading-kernel.js';
 
 /** The blocking reason while the exchange's markets are not loaded yet (an exchange down at start keeps the daemon there). */
@@ -30,9 +30,13 @@ export interface StartingView {
   readonly errors: ReadonlyArray<{ time: string; message: string }>;
 }
 
-const iso = (ms: number | null | undefined): string | null => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
-const round = (value: number, digits = 8): number => Number(value.toFixed(digits));
 const DAY_MS = 86_400_000;
+
+/** The mode while the markets load: the final state once stopping, else PAUSED or ACTIVE. */
+function stateOf(view: StartingView, paused: boolean): { state: TradingState; final: TradingState | null } {
+  const final = view.finalState();
+  return { state: final ?? (paused ? TradingState.PAUSED : TradingState.ACTIVE), final };
+}
 
 /**
  * status.json while the markets load: alive, nothing can trade (`markets_loading`), the account
@@ -41,8 +45,8 @@ const DAY_MS = 86_400_000;
 export function buildStartingStatus(view: StartingView): StatusDocument {
   const { config, clock, ledger } = view;
   const now = clock.now();
-  const final = view.finalState();
-  const state = final ?? (view.paused() ? TradingState.PAUSED : TradingState.ACTIVE);
+  const paused = view.paused();
+  const { state, final } = stateOf(view, paused);
   const alive = final === null;
   const positions = ledger.loadPositions();
   const pending = ledger.loadPendingOrders();
@@ -50,13 +54,13 @@ export function buildStartingStatus(view: StartingView): StatusDocument {
   const reserved = pending.reduce((sum, o) => sum + o.reserved, 0);
   const equity = equityOf(balance, positions);
   const marketTime = ledger.getSetting<number>(MARKET_TIME_KEY) ?? null;
-  const day = ledger.getSetting<{ day: string; startEquity: number }>(DAY_KEY);
-  const today = marketTime !== null && day?.day === new Date(marketTime).toISOString().slice(0, 10) ? day : null;
+  // The engine's day as it will restore it.
+  const today = ledger.getSetting<{ day: string; startEquity: number }>(DAY_KEY) ?? null;
   const dailyPnl = today ? roundCash(equity - today.startEquity) : 0;
   const dayStart = today ? Date.parse(`${today.day}T00:00:00.000Z`) : null;
   // ADJUST_RISK's overrides, as the ledger keeps them across restarts.
   const risk = { risk_multiplier: 1, ...config.risk, ...ledger.getSetting<Partial<RiskSettings>>(RISK_OVERRIDES_KEY) };
-  const reasons = alive ? [...(view.paused() ? ['paused'] : []), MARKETS_LOADING] : [final === TradingState.EMERGENCY_STOPPED ? 'emergency_stop' : 'stopped', MARKETS_LOADING];
+  const reasons = alive ? [...(paused ? ['paused'] : []), MARKETS_LOADING] : [final === TradingState.EMERGENCY_STOPPED ? 'emergency_stop' : 'stopped', MARKETS_LOADING];
   return {
     ...statusHeader({ config, now, startedAt: view.startedAt, version: view.version, marketTime, state, alive }),
     feed: {
@@ -84,11 +88,11 @@ export function buildStartingStatus(view: StartingView): StatusDocument {
       max_portfolio_heat_pct: risk.max_portfolio_heat_pct,
       max_open_positions: risk.max_open_positions,
       consecutive_losses: 0,
-      daily_loss_remaining: round(Math.max(0, ((today?.startEquity ?? equity) * risk.daily_loss_limit_pct) / 100 + Math.min(0, dailyPnl)), 2),
+      daily_loss_remaining: round(dailyLossRemainingOf(today?.startEquity ?? equity, dailyPnl, risk.daily_loss_limit_pct), 2),
       capital_preservation: 'NORMAL',
       kill_switch: false,
       emergency_stop: final === TradingState.EMERGENCY_STOPPED,
-      paused: view.paused(),
+      paused,
     },
     active_positions: positions.map(positionView),
     pending_orders: pending.map(pendingView),
@@ -108,7 +112,7 @@ export function buildStartingHeartbeat(view: StartingView, status: 'alive' | 'st
     timestamp: new Date(now).toISOString(),
     pid: process.pid,
     status,
-    trading_state: view.finalState() ?? (view.paused() ? TradingState.PAUSED : TradingState.ACTIVE),
+    trading_state: stateOf(view, view.paused()).state,
     uptime_s: Math.round((now - view.startedAt) / 1000),
     total_decisions_session: 0,
     total_decisions_all_time: 0,

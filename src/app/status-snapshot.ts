@@ -31,8 +31,8 @@ export interface DaemonView {
   lastCandleProcessedAt(): number | null;
 }
 
-const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
-const round = (value: number, digits = 8): number => Number(value.toFixed(digits));
+export const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+export const round = (value: number, digits = 8): number => Number(value.toFixed(digits));
 
 export function buildStatus(view: DaemonView): StatusDocument {
   const { config, clock, engine, broker, risk, flags, feed } = view;

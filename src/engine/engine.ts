@@ -215,8 +215,7 @@ export class Engine {
   }
 
   dailyLossRemaining(): number {
-    const start = this.day?.startEquity ?? this.options.broker.equity();
-    return roundCash(start * (this.options.risk.daily_loss_limit_pct / 100) + this.dailyPnl());
+    return dailyLossRemainingOf(this.day?.startEquity ?? this.options.broker.equity(), this.dailyPnl(), this.options.risk.daily_loss_limit_pct);
   }
 
   get tradesToday(): number {
@@ -346,6 +345,11 @@ export class Engine {
     this.day = { day, startEquity: equity };
     this.dailyTrades = 0;
   }
+}
+
+/** What the day may still lose before the daily loss limit: `limitPct` of the day's starting equity, less today's loss so far. */
+export function dailyLossRemainingOf(startEquity: number, dailyPnl: number, limitPct: number): number {
+  return roundCash(startEquity * (limitPct / 100) + dailyPnl);
 }
 
 /** Field by field, not `{ ...signal, more }`: see `signal()` in model/signal.ts for why. */

@@ -381,9 +381,10 @@ export class PollingCcxtFeed implements CcxtFeed {
     for (const event of events) this.logIntegrity(state.symbol, event);
     if (deliver.length > 0) this.assembler!.add(state.symbol, deliver);
     if (closed.length > 0) {
-      const recovering = this.staleSymbols(this.clock.now()).includes(state.symbol);
-      state.lastNewAt = this.clock.now();
-      this.wakeLaggards(state, recovering);
+      const now = this.clock.now();
+      const stale = this.staleSymbols(now); // before this symbol's news: is it recovering from staleness?
+      state.lastNewAt = now;
+      this.wakeLaggards(state, stale, now);
     }
     this.flush();
   }
@@ -394,10 +395,9 @@ export class PollingCcxtFeed implements CcxtFeed {
    * them is awaited again until its next attempt ends (see `heldSince`); a healthy leader never
    * waits for a symbol that went stale alone.
    */
-  private wakeLaggards(leader: SymbolState, recovering: boolean): void {
+  private wakeLaggards(leader: SymbolState, stale: readonly string[], now: number): void {
     const newest = leader.candles.cursor!;
-    const now = this.clock.now();
-    const stale = this.staleSymbols(now);
+    const recovering = stale.includes(leader.symbol);
     for (const other of this.states) {
       if (other === leader || other.lastPollAt === null || leader.lastPollAt === null) continue;
       if ((other.candles.cursor ?? -Infinity) >= newest || other.lastPollAt >= leader.lastPollAt) continue;
