@@ -18,7 +18,7 @@ describe('champion/challenger in the running daemon', () => {
     expect(first.strategies).toEqual({ champion: 'ema_trend', challengers: ['donchian_breakout'] });
 
     const promote = await cli(['production', '--home', home, '--promote', 'donchian_breakout', '--yes']);
-    expect(promote.exitCode).toBe(0);
+    expect(promote.exitCode, promote.stderr).toBe(0);
     const promoted = await waitFor('the new champion in status', () => {
       const s = statusOf(home);
       return s?.strategies.champion === 'donchian_breakout' ? s : null;
@@ -45,7 +45,7 @@ describe('champion/challenger in the running daemon', () => {
     await freezeHoldingPosition(home, child);
     const promote = await cli(['production', '--home', home, '--promote', 'donchian_breakout', '--yes']);
     child.kill('SIGCONT');
-    expect(promote.exitCode).toBe(0);
+    expect(promote.exitCode, promote.stderr).toBe(0);
     const line = await waitFor('the promotion log line', () =>
       readLines(path.join(home, 'logs', 'paper_live.log'))
         .map((l) => JSON.parse(l))

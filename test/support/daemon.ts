@@ -90,9 +90,15 @@ export async function freezeHoldingPosition(home: string, daemon: { kill: (signa
     daemon.kill('SIGSTOP');
     let held = 0;
     try {
-      const db = new Database(ledgerFile, { readonly: true, fileMustExist: true, timeout: 200 });
-      held = (db.prepare('SELECT COUNT(*) AS n FROM positions').get() as { n: number }).n;
-      db.close();
+      // A WAL reader would not notice a write the daemon was frozen inside; taking the write lock does.
+      const db = new Database(ledgerFile, { fileMustExist: true, timeout: 0 });
+      try {
+        db.exec('BEGIN IMMEDIATE');
+        held = (db.prepare('SELECT COUNT(*) AS n FROM positions').get() as { n: number }).n;
+        db.exec('ROLLBACK');
+      } finally {
+        db.close();
+      }
     } catch {
       // frozen inside a write: let it run on and try again
     }
