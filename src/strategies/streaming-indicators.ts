@@ -49,99 +49,79 @@ export class WilderSmoothing extends WSMA {
 
 /**
  * Donchian channels (the highest high and lowest low of the last `interval` candles, the
- * current one included) in amortised O(1) per candle. The library's `DonchianChannels` shifts
- * an array of the candles and scans all of them on every candle. Here two monotonic queues
- * keep the candidates for the highest high and the lowest low; a `replace` of the last candle
- * rebuilds them from the window, as the library rescans it.
+ * current one included) in amortised O(1) per candle. The library's `DonchianChannels` shifts an array of
+ * the candles and scans all of them on every candle. Here each band is a `SlidingMax` (the lows
+ * negated: -max(-low) is min(low), exactly); a `replace` of the last candle redoes its slot.
  */
 export class RollingDonchianChannels extends DonchianChannels {
-  readonly #highs: Float64Array;
-  readonly #lows: Float64Array;
+  readonly #highs: SlidingMax;
+  readonly #negatedLows: SlidingMax;
   /** Candles in the window, up to `interval`. */
   #filled = 0;
-  /** The slot the next candle takes: the window's candles sit in the slots before it, oldest first. */
-  #next = 0;
-  readonly #maxQueue: MonotonicQueue;
-  readonly #minQueue: MonotonicQueue;
 
   constructor(interval = 20) {
     super(interval);
-    this.#highs = new Float64Array(interval);
-    this.#lows = new Float64Array(interval);
-    this.#maxQueue = new MonotonicQueue(this.#highs, 1);
-    this.#minQueue = new MonotonicQueue(this.#lows, -1);
+    this.#highs = new SlidingMax(interval);
+    this.#negatedLows = new SlidingMax(interval);
   }
 
   override update(candle: { high: number; low: number }, replace: boolean): DonchianChannelsResult | null {
-    const interval = this.interval;
+    let upper: number;
+    let lower: number;
     if (replace && this.#filled > 0) {
-      const last = this.#next === 0 ? interval - 1 : this.#next - 1;
-      this.#highs[last] = candle.high;
-      this.#lows[last] = candle.low;
-      this.#maxQueue.rebuild(this.#next, this.#filled);
-      this.#minQueue.rebuild(this.#next, this.#filled);
+      upper = this.#highs.replaceLast(candle.high);
+      lower = -this.#negatedLows.replaceLast(-candle.low);
     } else {
-      // Slot numbers only, never a running count: a daemon that replays in a loop runs forever.
-      const slot = this.#next;
-      this.#maxQueue.evict(slot);
-      this.#minQueue.evict(slot);
-      this.#highs[slot] = candle.high;
-      this.#lows[slot] = candle.low;
-      this.#maxQueue.push(slot);
-      this.#minQueue.push(slot);
-      this.#next = slot + 1 === interval ? 0 : slot + 1;
-      if (this.#filled < interval) this.#filled++;
+      upper = this.#highs.push(candle.high);
+      lower = -this.#negatedLows.push(-candle.low);
+      if (this.#filled < this.interval) this.#filled++;
     }
-    if (this.#filled < interval) return null;
-    const upper = this.#maxQueue.best();
-    const lower = this.#minQueue.best();
+    if (this.#filled < this.interval) return null;
     return (this.result = { lower, middle: (upper + lower) / 2, upper });
   }
 }
 
 /**
- * The slots of a sliding window (a ring of `values`) whose candles can still become its
- * extreme, oldest and best first: `sign` 1 keeps the maximum, -1 the minimum.
+ * The maximum of the last `size` values, by van Herk and Gil-Werman's blocks: the values go into
+ * blocks of `size`; the window ending at slot j of the current block is slots j+1.. of the
+ * previous block and slots ..j of this one, so its maximum is the previous block's suffix
+ * maximum from j+1 with this block's prefix maximum to j. A full block's suffix maxima are
+ * computed once, when the next block starts. No branch depends on the data, and the values are
+ * compared with `Math.max`, as the library compares them.
  */
-class MonotonicQueue {
-  /** A ring of slot numbers, `length` of them from `head`. */
-  private readonly slots: Int32Array;
-  private readonly size: number;
-  private head = 0;
-  private length = 0;
+class SlidingMax {
+  /** The current block's values, `filled` of them. */
+  private readonly values: Float64Array;
+  /** prefix[j]: the maximum of the current block's slots 0..j. */
+  private readonly prefix: Float64Array;
+  /** suffix[j]: the maximum of the previous block's slots j..size-1 (-Infinity before the first block). */
+  private readonly suffix: Float64Array;
+  private filled = 0;
 
-  constructor(
-    private readonly values: Float64Array,
-    private readonly sign: 1 | -1,
-  ) {
-    this.size = values.length;
-    this.slots = new Int32Array(this.size);
+  constructor(private readonly size: number) {
+    this.values = new Float64Array(size);
+    this.prefix = new Float64Array(size);
+    this.suffix = new Float64Array(size).fill(-Infinity);
   }
 
-  /** The candle in `slot` is about to be overwritten: the oldest of the window, it leaves. */
-  evict(slot: number): void {
-    if (this.length > 0 && this.slots[this.head] === slot) {
-      this.head = this.head + 1 === this.size ? 0 : this.head + 1;
-      this.length--;
+  /** Adds a value; returns the maximum of the last `size` values (fewer at the start). */
+  push(value: number): number {
+    const size = this.size;
+    if (this.filled === size) {
+      let max = -Infinity;
+      for (let j = size - 1; j >= 0; j--) this.suffix[j] = max = Math.max(max, this.values[j]!);
+      this.filled = 0;
     }
+    const j = this.filled;
+    this.values[j] = value;
+    const prefix = (this.prefix[j] = j === 0 ? value : Math.max(this.prefix[j - 1]!, value));
+    this.filled = j + 1;
+    return j + 1 < size ? Math.max(this.suffix[j + 1]!, prefix) : prefix;
   }
 
-  /** A new candle in `slot`: it outlives every older one it matches or beats, so they go. */
-  push(slot: number): void {
-    const value = this.values[slot]! * this.sign;
-    while (this.length > 0 && this.values[this.slots[(this.head + this.length - 1) % this.size]!]! * this.sign <= value) this.length--;
-    this.slots[(this.head + this.length) % this.size] = slot;
-    this.length++;
-  }
-
-  best(): number {
-    return this.values[this.slots[this.head]!]!;
-  }
-
-  /** Starts again from the `filled` candles before slot `next`, oldest first. */
-  rebuild(next: number, filled: number): void {
-    this.head = 0;
-    this.length = 0;
-    for (let j = 0; j < filled; j++) this.push((next - filled + j + this.size) % this.size);
+  /** Replaces the last value pushed (there must be one); returns the window's maximum with it. */
+  replaceLast(value: number): number {
+    this.filled--;
+    return this.push(value);
   }
 }
