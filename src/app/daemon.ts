@@ -24,12 +24,12 @@ import { ProductionSide, strategyFromId } from './production-wiring.js';
 import { createReportSchedule, type ReportSchedule } from './report-sources.js';
 import { BackgroundWorker } from './background-worker.js';
 import { startHttpServer } from './http-server.js';
-import { activateKillSwitch } from '../readiness/kill-switch.js';
+import { activateKillSwitch, killSwitchActive } from '../readiness/kill-switch.js';
 import { liveModeSettings, liveModeStartupCheck } from '../readiness/live-mode.js';
 import { buildShadowSide, type ShadowSide } from './shadow-wiring.js';
 import type { HeartbeatDocument, StatusDocument } from '../monitoring/status-document.js';
 import { readProductionState } from '../persistence/sqlite-production-store.js';
-import { buildStartingHeartbeat, buildStartingStatus, type StartingView } from './starting-status.js';
+import { buildStartingHeartbeat, buildStartingStatus, readRestored, type StartingView } from './starting-status.js';
 import { BookCache, isLiveFeed, LiveMarketLoop } from './live-market.js';
 import { timeframeToMs } from '../model/candle.js';
 import { attachProcessSignals } from './process-signals.js';
@@ -179,6 +179,8 @@ class Daemon {
         return state.champion === null ? { champion: config.strategies.champion, challengers: [...config.strategies.challengers] } : { champion: state.champion, challengers: state.challengers.map((c) => c.id) };
       },
       errors: this.errors,
+      restored: readRestored(ledger, config),
+      killSwitch: () => killSwitchActive(paths, this.env),
     };
     const loading = this.statusPublisher(
       () => buildStartingStatus(starting),

@@ -1,13 +1,19 @@
 import { BALANCE_KEY } from '../broker/paper-broker.js';
 import type { Config } from '../config/schema.js';
-import { dailyLossRemainingOf, DAY_KEY, MARKET_TIME_KEY } from '../engine/engine.js';
+import { dailyLossRemainingOf, DAY_KEY, lossStreakOf, MARKET_TIME_KEY } from '../engine/engine.js';
 import { equityOf, riskAtStopsOf } from '../model/paper-accounting.js';
 import { roundCash } from '../model/market.js';
-import { TradingState } from '../model/trading-state.js';
+import { deriveTradingState, TradingState } from '../model/trading-state.js';
+import { SqliteSafetyStore } from '../persistence/sqlite-safety-store.js';
+import { SqliteShadowStore } from '../persistence/sqlite-shadow-store.js';
 import type { WallClock } from '../ports/clock.js';
 import { STARTING_BALANCE_KEY, type Ledger } from '../ports/ledger.js';
 import type { HeartbeatDocument, StatusDocument } from '../monitoring/status-document.js';
+import { CapitalPreservation } from '../risk/capital-preservation/capital-preservation.js';
+import { preservationSettings } from '../risk/capital-preservation/preservation-settings.js';
 import type { RiskSettings } from '../risk/risk-settings.js';
+import { accountBlockers } from '../risk/trade-gate.js';
+import type { SqliteLedger } from '../persistence/sqlite-ledger.js';
 import { iso, pendingView, positionView, round, statusHeader } from './status-snapshot.js';
 import { RISK_OVERRIDES_KEY } from './trading-kernel.js';
 
@@ -28,14 +34,36 @@ export interface StartingView {
   /** The champion and challengers in force (production state), else the config's. */
   readonly strategies: () => { champion: string; challengers: string[] };
   readonly errors: ReadonlyArray<{ time: string; message: string }>;
+  /** What the ledger restores of the losing streak, capital preservation and the shadow side (`readRestored`). */
+  readonly restored: RestoredState;
+  /** The live kill switch (its file or the environment), which an operator may set at any time. */
+  readonly killSwitch: () => boolean;
+}
+
+/** What the engine, capital preservation and the shadow runner will restore from the ledger; read once, as nothing changes it before the markets load. */
+export interface RestoredState {
+  readonly consecutiveLosses: number;
+  readonly preservation: { readonly level: string; readonly blocksEntries: boolean; readonly halts: boolean };
+  readonly shadow: { readonly decisions_total: number; readonly last_decision_at: string | null };
+}
+
+/** Reads the restored state the way the daemon's parts restore it once the markets are loaded. */
+export function readRestored(ledger: SqliteLedger, config: Readonly<Config>): RestoredState {
+  const preservation = new CapitalPreservation({ store: new SqliteSafetyStore(ledger.database), settings: preservationSettings(config.risk.capital_preservation) });
+  const counters = new SqliteShadowStore(ledger.database).loadCounters();
+  return {
+    consecutiveLosses: lossStreakOf(ledger.allTrades()),
+    preservation: { level: preservation.level, blocksEntries: preservation.blocksEntries, halts: preservation.halts },
+    shadow: { decisions_total: counters.decisionsTotal, last_decision_at: counters.lastDecisionAt },
+  };
 }
 
 const DAY_MS = 86_400_000;
 
-/** The mode while the markets load: the final state once stopping, else PAUSED or ACTIVE. */
+/** The mode while the markets load: the final state once stopping, else HALTED (capital preservation), PAUSED or ACTIVE. */
 function stateOf(view: StartingView, paused: boolean): { state: TradingState; final: TradingState | null } {
   const final = view.finalState();
-  return { state: final ?? (paused ? TradingState.PAUSED : TradingState.ACTIVE), final };
+  return { state: final ?? deriveTradingState({ emergencyStopped: false, stopped: false, halted: view.restored.preservation.halts, paused }), final };
 }
 
 /**
@@ -60,7 +88,14 @@ export function buildStartingStatus(view: StartingView): StatusDocument {
   const dayStart = today ? Date.parse(`${today.day}T00:00:00.000Z`) : null;
   // ADJUST_RISK's overrides, as the ledger keeps them across restarts.
   const risk = { risk_multiplier: 1, ...config.risk, ...ledger.getSetting<Partial<RiskSettings>>(RISK_OVERRIDES_KEY) };
-  const reasons = alive ? [...(paused ? ['paused'] : []), MARKETS_LOADING] : [final === TradingState.EMERGENCY_STOPPED ? 'emergency_stop' : 'stopped', MARKETS_LOADING];
+  const dailyLossRemaining = dailyLossRemainingOf(today?.startEquity ?? equity, dailyPnl, risk.daily_loss_limit_pct);
+  const { restored } = view;
+  // What will block entries once the markets are loaded, as the gate words it, then the wait itself.
+  const blockers: string[] = accountBlockers(
+    { killSwitch: false, emergencyStop: false, paused, halted: false, capitalPreservationBlocked: restored.preservation.blocksEntries, persistenceFailure: false, feedStale: false, warmingUp: false, dailyLossLimitHit: dailyLossRemaining <= 0 },
+    risk,
+  );
+  const reasons = alive ? [...blockers, MARKETS_LOADING] : [final === TradingState.EMERGENCY_STOPPED ? 'emergency_stop' : 'stopped', ...blockers, MARKETS_LOADING];
   return {
     ...statusHeader({ config, now, startedAt: view.startedAt, version: view.version, marketTime, state, alive }),
     feed: {
@@ -87,10 +122,10 @@ export function buildStartingStatus(view: StartingView): StatusDocument {
       portfolio_heat_pct: equity > 0 ? round((riskAtStopsOf(positions, pending) / equity) * 100, 4) : 0,
       max_portfolio_heat_pct: risk.max_portfolio_heat_pct,
       max_open_positions: risk.max_open_positions,
-      consecutive_losses: 0,
-      daily_loss_remaining: round(dailyLossRemainingOf(today?.startEquity ?? equity, dailyPnl, risk.daily_loss_limit_pct), 2),
-      capital_preservation: 'NORMAL',
-      kill_switch: false,
+      consecutive_losses: restored.consecutiveLosses,
+      daily_loss_remaining: round(dailyLossRemaining, 2),
+      capital_preservation: restored.preservation.level,
+      kill_switch: view.killSwitch(),
       emergency_stop: final === TradingState.EMERGENCY_STOPPED,
       paused,
     },
@@ -98,7 +133,7 @@ export function buildStartingStatus(view: StartingView): StatusDocument {
     pending_orders: pending.map(pendingView),
     last_signal: null,
     strategies: view.strategies(),
-    shadow: { decisions_session: 0, decisions_total: 0, last_decision_at: null },
+    shadow: { decisions_session: 0, ...restored.shadow },
     control: { last_applied: null, last_rejected: null },
     errors: [...view.errors],
   };
@@ -115,8 +150,8 @@ export function buildStartingHeartbeat(view: StartingView, status: 'alive' | 'st
     trading_state: stateOf(view, view.paused()).state,
     uptime_s: Math.round((now - view.startedAt) / 1000),
     total_decisions_session: 0,
-    total_decisions_all_time: 0,
-    last_decision_at: null,
+    total_decisions_all_time: view.restored.shadow.decisions_total,
+    last_decision_at: view.restored.shadow.last_decision_at,
     last_candle_at: iso(marketTime),
     last_candle_processed_at: null,
     feed_healthy: false,

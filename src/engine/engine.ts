@@ -91,7 +91,7 @@ export class Engine {
     this.marketTimeMs = ledger.getSetting<number>(MARKET_TIME_KEY) ?? null;
     this.day = ledger.getSetting<{ day: string; startEquity: number }>(DAY_KEY) ?? null;
     const trades = ledger.allTrades();
-    for (const trade of trades) this.countLossStreak(trade);
+    this.consecutiveLosses = lossStreakOf(trades);
     if (this.day) this.dailyTrades = trades.filter((t) => t.closed_at.slice(0, 10) === this.day?.day).length;
     this.turnover = TurnoverBook.fromLedger(trades, broker.openPositions());
     this.gateSettings = options.gate ?? DEFAULT_GATE_SETTINGS;
@@ -345,6 +345,13 @@ export class Engine {
     this.day = { day, startEquity: equity };
     this.dailyTrades = 0;
   }
+}
+
+/** Losing trades in a row at the end of `trades` (in closing order): the gate's cooldown and capital preservation count them. */
+export function lossStreakOf(trades: readonly TradeRecord[]): number {
+  let streak = 0;
+  for (const trade of trades) streak = trade.net_pnl < 0 ? streak + 1 : 0;
+  return streak;
 }
 
 /** What the day may still lose before the daily loss limit: `limitPct` of the day's starting equity, less today's loss so far. */

@@ -76,6 +76,7 @@ describe('paperlive run --feed ccxt, against a loopback Binance', () => {
     ex.inject(LoopbackRoute.exchangeInfo, Faults.serverError(), { times: 100_000 });
     fs.writeFileSync(path.join(home, 'PAUSE'), '');
     expect((await cli(['production', '--home', home, '--add-challenger', 'rsi_revert'])).exitCode).toBe(0);
+    fs.writeFileSync(path.join(home, 'data', 'live_kill_switch.txt'), 'set by the operator\n'); // live orders only: paper trading goes on
     const child = startDaemon(home);
     cleanups.push(() => child.kill('SIGKILL'));
     await waitFor('the markets failing to load', () => ex.requests({ route: LoopbackRoute.exchangeInfo }).length >= 2, 20_000);
@@ -87,7 +88,7 @@ describe('paperlive run --feed ccxt, against a loopback Binance', () => {
       market_time: null,
       feed: { source: 'ccxt:binance', healthy: false, stale_symbols: ['BTC/USDT', 'ETH/USDT', 'SOL/USDT'] },
       account: { balance: 10_000, equity: 10_000, open_positions: 0 },
-      risk: { can_trade: false, reasons: ['paused', 'markets_loading'], paused: true },
+      risk: { can_trade: false, reasons: ['paused', 'markets_loading'], paused: true, kill_switch: true, capital_preservation: 'NORMAL' },
       active_positions: [],
       strategies: { champion: 'ema_trend', challengers: ['rsi_revert'] },
     });
