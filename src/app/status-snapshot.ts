@@ -41,8 +41,10 @@ export function buildStatus(view: DaemonView): StatusDocument {
   const alive = state !== TradingState.STOPPED && state !== TradingState.EMERGENCY_STOPPED;
   const health = feed.health();
   const equity = broker.equity();
-  const reasons = engine.blockers();
-  if (!alive && !reasons.includes('stopped')) reasons.unshift(state === TradingState.EMERGENCY_STOPPED ? 'emergency_stop' : 'stopped');
+  const blockers = engine.blockers();
+  // A final status names why it stopped first, once (the emergency stop is also one of the gate's flags).
+  const stop = state === TradingState.EMERGENCY_STOPPED ? 'emergency_stop' : 'stopped';
+  const reasons: string[] = alive ? blockers : [stop, ...blockers.filter((r) => r !== stop)];
   const positions = broker.openPositions();
   const signal = engine.lastSignal;
   const shadow = view.shadow?.() ?? { decisions_session: 0, decisions_total: 0, last_decision_at: null };

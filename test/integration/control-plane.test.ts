@@ -159,7 +159,9 @@ describe('control files against the running daemon', () => {
     const result = await child;
     expect(result.exitCode).toBe(4);
     const status = statusOf(home);
-    expect(status).toMatchObject({ trading_state: 'EMERGENCY_STOPPED', is_alive: false, active_positions: [] });
+    expect(status).toMatchObject({ trading_state: 'EMERGENCY_STOPPED', is_alive: false, active_positions: [], risk: { can_trade: false, emergency_stop: true } });
+    expect(status.risk.reasons[0]).toBe('emergency_stop');
+    expect(new Set(status.risk.reasons).size).toBe(status.risk.reasons.length); // each reason once
     expect(fs.existsSync(path.join(home, 'logs', 'paper_live.pid'))).toBe(false);
     expect(fs.existsSync(path.join(home, 'EMERGENCY_STOP'))).toBe(true);
     const db = new Database(path.join(home, 'data', 'paperlive.sqlite'), { readonly: true });
