@@ -65,7 +65,8 @@ function summarise(day: string, evaluated: number, allowed: number, reasons: Rea
     evaluated,
     allowed,
     rejected: evaluated - allowed,
-    rejection_reasons: Object.fromEntries([...reasons].sort(([a], [b]) => a.localeCompare(b))),
+    // Code-unit order: the same on every machine, and no collator to build (localeCompare's first call costs milliseconds).
+    rejection_reasons: Object.fromEntries([...reasons].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
     turnover_blocked: turnover,
     turnover_block_rate: evaluated > 0 ? turnover / evaluated : null,
   };
