@@ -83,6 +83,15 @@ describe('paperlive perf and trades', () => {
     }
   });
 
+  it('when no daemon has run in the home then perf says the ledger does not exist yet, reports no trades, and creates nothing', async () => {
+    const empty = tempHome();
+    const perf = await cli(['perf', '--home', empty]);
+    expect(perf.exitCode).toBe(0);
+    expect(perf.stdout).toContain(`Performance of ${path.join(empty, 'data', 'paperlive.sqlite')}, which does not exist yet`);
+    expect(perf.stdout).toMatch(/trades\s+0 /);
+    expect(fs.existsSync(path.join(empty, 'data', 'paperlive.sqlite'))).toBe(false);
+  });
+
   it('when the home\'s production.yaml sets annualization_days then perf annualises with it, and the flag overrides it', async () => {
     const file = path.join(home, 'configs', 'production.yaml');
     fs.writeFileSync(file, 'monitoring:\n  annualization_days: 252\n');

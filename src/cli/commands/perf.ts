@@ -54,7 +54,8 @@ export async function perfCommand(argv: readonly string[]): Promise<number> {
       values['starting-balance'] === undefined
         ? (ledger.startingBalance ?? config.account.starting_balance)
         : parseNumberOption('perf', 'starting-balance', values['starting-balance'], (n) => n > 0, 'a positive amount');
-    source = homePaths(home).ledger;
+    const file = homePaths(home).ledger;
+    source = fs.existsSync(file) ? file : `${file}, which does not exist yet`;
   }
   const metrics = computeMetrics(trades, startingBalance, { annualizationDays: annualizationDays ?? homeAnnualizationDays(home) });
   console.log(values.json ? JSON.stringify(metrics, null, 2) : render(metrics, source, startingBalance));
