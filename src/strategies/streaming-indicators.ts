@@ -49,9 +49,10 @@ export class WilderSmoothing extends WSMA {
 
 /**
  * Donchian channels (the highest high and lowest low of the last `interval` candles, the
- * current one included) in amortised O(1) per candle. The library's `DonchianChannels` shifts an array of
- * the candles and scans all of them on every candle. Here each band is a `SlidingMax` (the lows
- * negated: -max(-low) is min(low), exactly); a `replace` of the last candle redoes its slot.
+ * current one included) in amortised O(1) per candle. The library's `DonchianChannels` shifts
+ * an array of the candles and scans all of them on every candle. Here each band is a
+ * `SlidingMax` (the lows negated: -max(-low) is min(low), exactly); a `replace` of the last
+ * candle redoes its slot.
  */
 export class RollingDonchianChannels extends DonchianChannels {
   readonly #highs: SlidingMax;
