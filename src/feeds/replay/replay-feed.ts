@@ -82,10 +82,15 @@ export class ReplayFeed implements MarketFeed {
     let pace: { wall: number; market: number } | null = null;
     let sliceStart = clock.now();
     // Reading the clock costs about 100 ns, as much as a tenth of a backtest batch: when
-    // batches are fast, it is read every `stride` batches, about 16 times per slice.
+    // batches are fast, it is read every `stride` batches, about 16 times per slice. The stride
+    // doubles while reads come sooner than that, so that a backtest shorter than one slice does
+    // not read it on every batch, and shrinks at once in proportion when they come later. It
+    // stays at most MAX_STRIDE: batches that turn slow all at once overrun a slice by at most
+    // that many of them.
+    const readEveryMs = sliceMs / 16;
     let stride = 1;
     let untilClock = 0;
-    let batchesInSlice = 0;
+    let lastRead = sliceStart;
     while (!this.stopped) {
       if (index >= timeline.length || timeline[index]! >= to) {
         if (!this.options.loop) break;
@@ -100,21 +105,21 @@ export class ReplayFeed implements MarketFeed {
         const wait = due - clock.now();
         if (wait > 0) {
           await this.sleep(wait);
-          sliceStart = clock.now();
-          batchesInSlice = 0;
+          sliceStart = lastRead = clock.now();
         }
         if (this.stopped) break;
       }
       // Behind schedule or at max speed, nothing else would ever get a turn: yield every slice.
-      batchesInSlice++;
       if (--untilClock <= 0) {
         const now = clock.now();
         this.lastTickAt = now;
+        const sinceRead = now - lastRead;
+        if (sinceRead < readEveryMs) stride = Math.min(MAX_STRIDE, stride * 2);
+        else if (sinceRead > 2 * readEveryMs) stride = Math.max(1, Math.floor((stride * readEveryMs) / sinceRead));
+        lastRead = now;
         if (now - sliceStart >= sliceMs) {
-          stride = Math.max(1, Math.floor(batchesInSlice / 16));
-          batchesInSlice = 0;
           await yieldToLoop();
-          sliceStart = clock.now();
+          sliceStart = lastRead = clock.now();
           if (this.stopped) break;
         }
         untilClock = stride;
@@ -146,6 +151,9 @@ export class ReplayFeed implements MarketFeed {
     }
   }
 }
+
+/** At most this many batches between two readings of the clock at full speed (see `run`). */
+const MAX_STRIDE = 64;
 
 /** Every distinct open time across the series, ascending: merges of the already sorted series. */
 function mergeTimeline(series: readonly CandleSeries[]): Float64Array {

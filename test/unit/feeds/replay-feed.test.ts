@@ -107,6 +107,36 @@ describe('ReplayFeed', () => {
     expect(f.health()).toMatchObject({ healthy: false, ended: false });
   });
 
+  it('when batches at speed max turn slow all at once then timers still get a turn within a few slices', async () => {
+    const f = feed(REPLAY_DATA, ['BTC/USDT', 'ETH/USDT', 'SOL/USDT'], { loop: true, clock: { now: () => performance.now() } });
+    // Fast batches first (the clock is read every many of them), then batches of 0.5 ms each.
+    let slow = false;
+    let last = performance.now();
+    const gaps: number[] = [];
+    const ticker = setInterval(() => {
+      const now = performance.now();
+      if (slow) gaps.push(now - last);
+      last = now;
+    }, 1);
+    setTimeout(() => {
+      slow = true;
+      last = performance.now();
+      setTimeout(() => f.stop(), 400);
+    }, 150);
+    try {
+      await f.run({ after: null, warmupCandles: 0 }, () => {
+        if (!slow) return;
+        const until = performance.now() + 0.5;
+        while (performance.now() < until);
+      });
+    } finally {
+      clearInterval(ticker);
+    }
+    expect(gaps.length).toBeGreaterThan(5);
+    // Slices are 8 ms; a stride sized for the fast batches (hundreds) would hold timers off for 100s of ms.
+    expect(Math.max(...gaps)).toBeLessThan(120);
+  });
+
   it('when the data ends then health says ended and unhealthy', async () => {
     const dir = replayDir({ 'BTC/USDT': [[0, 10]] });
     const f = feed(dir, ['BTC/USDT']);
