@@ -1,9 +1,9 @@
-import { ATR, EMA, RSI } from 'trading-signals';
+import { ATR, EMA, type RSI } from 'trading-signals';
 import type { Candle } from '../model/candle.js';
 import { signal, type Signal } from '../model/signal.js';
 import { EdgeTracker } from './edge-tracker.js';
 import { integerParam, NO_SIGNALS, numberParam, type Strategy, type StrategyContext, type StrategyDefinition, type StrategyParams } from './strategy.js';
-import { WilderSmoothing } from './streaming-indicators.js';
+import { StreamingRSI, WilderSmoothing } from './streaming-indicators.js';
 
 interface SymbolState {
   rsi: RSI;
@@ -69,7 +69,7 @@ export const rsiRevert: StrategyDefinition = {
     const stateFor = (symbol: string): SymbolState => {
       let state = states.get(symbol);
       if (!state) {
-        state = { rsi: new RSI(rsiPeriod, WilderSmoothing), trend: new EMA(trendPeriod), atr: new ATR(atrPeriod, WilderSmoothing), prevRsi: null, dipLow: 100, edge: new EdgeTracker(evWindow, evPrior), seen: 0 };
+        state = { rsi: new StreamingRSI(rsiPeriod), trend: new EMA(trendPeriod), atr: new ATR(atrPeriod, WilderSmoothing), prevRsi: null, dipLow: 100, edge: new EdgeTracker(evWindow, evPrior), seen: 0 };
         states.set(symbol, state);
       }
       return state;

@@ -1,6 +1,6 @@
-import { DonchianChannels, WSMA, type DonchianChannelsResult } from 'trading-signals';
+import { DonchianChannels, RSI, WSMA, type DonchianChannelsResult } from 'trading-signals';
 
-// trading-signals is the reference for every indicator the strategies use. Two of its classes
+// trading-signals is the reference for every indicator the strategies use. Three of its classes
 // do O(period) work per value where O(1) suffices; the subclasses here keep the library's
 // interface and give the library's results, double for double (test/unit/strategies/
 // streaming-indicators.test.ts compares them on real candles, replaces included).
@@ -44,6 +44,52 @@ export class WilderSmoothing extends WSMA {
     const previous = replace ? this.previousResult : this.result;
     if (previous === undefined) return null;
     return this.setResult((value - previous) * this.#factor + previous, replace);
+  }
+}
+
+/**
+ * The library's RSI with Wilder's smoothing (`new RSI(period, WilderSmoothing)`), without its
+ * per-value cost: the library keeps the last `interval` prices in an array, pushing and
+ * shifting it on every price, although it only ever reads the one before the last. Here those
+ * two prices are kept; the gains and losses are smoothed, and the RSI computed, by the same
+ * expressions in the same order, so every result is the same double.
+ */
+export class StreamingRSI extends RSI {
+  readonly #avgGain: WilderSmoothing;
+  readonly #avgLoss: WilderSmoothing;
+  #last = Number.NaN;
+  #beforeLast = Number.NaN;
+  /** How many prices the library's array would hold: up to `interval`. */
+  #prices = 0;
+
+  constructor(interval: number) {
+    super(interval, WilderSmoothing);
+    this.#avgGain = new WilderSmoothing(interval);
+    this.#avgLoss = new WilderSmoothing(interval);
+  }
+
+  override update(price: number, replace: boolean): number | null {
+    if (replace && this.#prices > 0) {
+      this.#last = price;
+    } else {
+      this.#beforeLast = this.#last;
+      this.#last = price;
+      if (this.#prices < this.interval) this.#prices++;
+    }
+    if (this.#prices < 2) return null;
+    const previousPrice = this.#beforeLast;
+    if (price > previousPrice) {
+      this.#avgLoss.update(0, replace);
+      this.#avgGain.update(price - previousPrice, replace);
+    } else {
+      this.#avgLoss.update(previousPrice - price, replace);
+      this.#avgGain.update(0, replace);
+    }
+    if (!this.#avgGain.isStable) return null;
+    const avgLoss = this.#avgLoss.getResultOrThrow();
+    if (avgLoss === 0) return this.setResult(100, replace);
+    const relativeStrength = this.#avgGain.getResultOrThrow() / avgLoss;
+    return this.setResult(100 - 100 / (relativeStrength + 1), replace);
   }
 }
 

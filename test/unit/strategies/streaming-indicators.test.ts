@@ -1,6 +1,6 @@
 import { ATR, DonchianChannels, RSI, WSMA } from 'trading-signals';
 import { describe, expect, it } from 'vitest';
-import { RollingDonchianChannels, WilderSmoothing } from '../../../src/strategies/streaming-indicators.js';
+import { RollingDonchianChannels, StreamingRSI, WilderSmoothing } from '../../../src/strategies/streaming-indicators.js';
 import { loadReplayCandles } from '../../support/candles.js';
 
 const candles = loadReplayCandles('ETH', '1m', 2_000);
@@ -66,6 +66,29 @@ describe('WilderSmoothing, an O(1) stand-in for trading-signals WSMA', () => {
     expect(mine.isStable).toBe(false);
     expect(mine.add(3)).toBe(10 / 3);
     expect(mine.add(13)).toBe((13 - 10 / 3) / 3 + 10 / 3);
+  });
+});
+
+describe('StreamingRSI, an O(1) stand-in for trading-signals RSI', () => {
+  it.each([1, 2, 14, 50])('when fed 2,000 real closes with period %i then every result is the same double as the library\'s RSI', (period) => {
+    const actual = feed(new StreamingRSI(period), closes);
+    expect(actual).toEqual(feed(new RSI(period), closes));
+    expect(actual).toEqual(feed(new RSI(period, WilderSmoothing), closes));
+    expect(actual.findIndex((v) => v !== null)).toBe(period === 1 ? -1 : period); // RSI(1) never has a result in the library either
+  });
+
+  it.each([2, 3, 14])('when prices are replaced during and after the seed (period %i) then every result is the same double as the library\'s', (period) => {
+    const replaces = replacePattern(600, period);
+    // A replacement well away from the close it replaces, so that a replace that did nothing would show.
+    const inputs = closes.slice(0, 600).map((c, i) => (replaces[i] ? c * (i % 2 === 0 ? 1.01 : 0.99) : c));
+    expect(feed(new StreamingRSI(period), inputs, replaces)).toEqual(feed(new RSI(period), inputs, replaces));
+  });
+
+  it('when prices only rise then it is 100, as the library says with no losses', () => {
+    const rising = Array.from({ length: 30 }, (_, i) => 100 + i);
+    const actual = feed(new StreamingRSI(14), rising);
+    expect(actual.at(-1)).toBe(100);
+    expect(actual).toEqual(feed(new RSI(14), rising));
   });
 });
 
