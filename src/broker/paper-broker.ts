@@ -153,11 +153,12 @@ export class PaperBroker extends PaperBooks {
         return [];
       }
       const bids = this.bookLevels(order.symbol, 'sell');
-      return [this.close(position, this.sellNow(position, candle.open, bids), 'signal', bids === null ? candle.ts : this.closeOf(candle), order.id)];
+      // From the book the sell happens at the candle's close: slippage counts from the price then.
+      return [this.close(position, this.sellNow(position, bids === null ? candle.open : candle.close, bids), 'signal', bids === null ? candle.ts : this.closeOf(candle), order.id)];
     }
     if (this.positions.has(order.symbol)) return [this.reject(order, Reason.POSITION_EXISTS)];
     const asks = this.bookLevels(order.symbol, 'buy');
-    const fill = this.buyNow(order.symbol, order.quantity, candle.open, asks);
+    const fill = this.buyNow(order.symbol, order.quantity, asks === null ? candle.open : candle.close, asks);
     if (fill === null) return [this.reject(order, Reason.INSUFFICIENT_LIQUIDITY)];
     const fromBook = asks !== null;
     const opening = openingOf(order, fill, fromBook ? this.closeOf(candle) : candle.ts, fromBook ? candle.close : candle.open, market, this.available);

@@ -376,6 +376,23 @@ describe('PaperBroker with a live order book', () => {
     expect(trade).toMatchObject({ exit_reason: 'stop', opened_at: new Date(2 * MIN).toISOString() });
   });
 
+  it("when a waiting order walks the book at the candle's close then its slippage is measured from the close, not from the open a candle earlier", () => {
+    let asks: BookLevel[] | null = [[104.2, 100]];
+    let bids: BookLevel[] | null = null;
+    const broker = makeBroker({ ledger: tempLedger().ledger, book: { levels: (_s, side) => (side === 'buy' ? asks : bids) }, timeframeMs: MIN });
+    broker.submitEntry(entry({ quantity: 10 }));
+    // The candle rose from 100 to 104 before the order reached the book: that move is not a cost of the fill.
+    const [position] = opened(broker.onCandle(candle(S, MIN, 100, 104.5, 99.5, 104)));
+    expect(position!.entrySlippage).toBeCloseTo(10 * (104.2 - 104), 8);
+    asks = null;
+    bids = [[107.9, 100]];
+    broker.submitExit(S, 'test', 'x', 2 * MIN);
+    // It rose again to 108 before the sell reached the book: the sell paid 0.1 a unit, it did not earn 3.9.
+    const [trade] = closed(broker.onCandle(candle(S, 3 * MIN, 104, 108.5, 103.5, 108)));
+    expect(trade!.exit).toBe(107.9);
+    expect(trade!.slippage).toBeCloseTo(10 * 0.2 + 10 * 0.1, 8);
+  });
+
   it('when the book source has no fresh book then the candle rule applies', () => {
     const broker = makeBroker({ ledger: tempLedger().ledger, book: bookOf(null, null) });
     broker.submitEntry(entry({ quantity: 10 }));
