@@ -40,7 +40,9 @@ export function sizeEntry(input: SizingInput): Sizing {
   const riskCash = equity > 0 && multiplier > 0 && riskPerTradePct > 0 ? equity * (riskPerTradePct / 100) * multiplier : 0;
   const byRisk = floorToStep(riskCash / stopDistance, market.amountStep);
   // A micro-unit of cushion: the reservation is rounded to 1e-8 and must still fit the free cash.
-  const byCash = unitCost > 0 ? floorToStep(Math.max(0, available - 1e-6) / unitCost, market.amountStep) : 0;
+  // `unitCost` is itself rounded to 1e-8, up to half of that short of one unit's true cost: on
+  // a market priced under a cent, times millions of units, that shortfall is more than the cash.
+  const byCash = unitCost > 0 ? floorToStep(Math.max(0, available - 1e-6) / (unitCost + 1e-8), market.amountStep) : 0;
   const byMax = floorToStep(market.maxAmount, market.amountStep);
   const quantity = Math.min(byRisk, byCash, byMax);
   const limitedBy = quantity === byRisk ? 'risk' : quantity === byCash ? 'cash' : 'max_amount';

@@ -6,6 +6,7 @@ import type { RiskSettings } from '../../../src/risk/risk-settings.js';
 import { accountBlockers, judgeEntry, type GateAccount, type GateFlags, type GateInput } from '../../../src/risk/trade-gate.js';
 import { TurnoverBook } from '../../../src/risk/turnover-book.js';
 import type { TradeRecord } from '../../../src/model/position.js';
+import { buyCost } from '../../../src/model/paper-accounting.js';
 import { TEST } from '../broker/fixtures.js';
 
 const H = 3_600_000;
@@ -133,6 +134,26 @@ describe('judgeEntry', () => {
   it('when the heat is over the limit and the cash is short too then both are listed, heat first as the check order says', () => {
     expect(judge({ account: { riskAtStops: 1_000, available: 5 } }).reasons).toEqual([Reason.PORTFOLIO_HEAT, Reason.INSUFFICIENT_BALANCE]);
     expect(judge({ account: { riskAtStops: 550, available: 5 } }).reasons).toEqual([Reason.INSUFFICIENT_BALANCE]);
+  });
+
+  it('when the free cash caps an entry on a market priced under a cent then the size fits that cash with the fee, rather than being refused', () => {
+    // One unit costs about 0.0000123624 with slippage and fee; the broker's cost rule rounds that to 0.00001236.
+    const PEPE = { ...TEST, symbol: 'PEPE/USDT', base: 'PEPE', amountStep: 1, priceTick: 0.00000001, minAmount: 1, maxAmount: 9e10, minCost: 5 };
+    const price = 0.00001234;
+    const costOfBuy = (_symbol: string, quantity: number, at: number) => buyCost(PEPE, quantity, at, 5);
+    const verdict = judgeEntry({
+      signal: { ...signal, symbol: PEPE.symbol, price, stop: 0.00001231 },
+      flags: noFlags,
+      risk,
+      rules: entryRulesFor(DEFAULT_GATE_SETTINGS, PEPE.symbol),
+      turnover: new TurnoverBook().state(PEPE.symbol),
+      account: { ...account({ available: 3_000 }), costOfBuy },
+      market: PEPE,
+      now: NOW,
+    });
+    expect(verdict).toMatchObject({ allowed: true, reasons: [] });
+    expect(costOfBuy(PEPE.symbol, verdict.quantity, price)).toBeLessThanOrEqual(3_000);
+    expect(costOfBuy(PEPE.symbol, verdict.quantity + 10_000_000, price)).toBeGreaterThan(3_000);
   });
 
   it('when BTC/USDT is judged under the default settings then its stricter rules apply', () => {
