@@ -90,6 +90,8 @@ export class Engine {
     const { ledger, broker } = options;
     this.marketTimeMs = ledger.getSetting<number>(MARKET_TIME_KEY) ?? null;
     this.day = ledger.getSetting<{ day: string; startEquity: number }>(DAY_KEY) ?? null;
+    // The recorded day is where a restart starts from: the candles it resumes with may be from the day before (a mark ran ahead).
+    if (this.day) this.dayStartMs = Date.parse(`${this.day.day}T00:00:00.000Z`);
     const trades = ledger.allTrades();
     this.consecutiveLosses = lossStreakOf(trades);
     if (this.day) this.dailyTrades = trades.filter((t) => t.closed_at.slice(0, 10) === this.day?.day).length;

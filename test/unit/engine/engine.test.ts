@@ -225,6 +225,28 @@ describe('Engine and the gate', () => {
     expect(ledger.getSetting<{ day: string }>('engine.day')?.day).toBe('2026-03-11');
   });
 
+  it('when the daemon restarts after a live mark has moved it into the new day then the old day\'s late candles do not roll it back', () => {
+    const { ledger, reopen } = tempLedger();
+    const evening = Date.parse('2026-03-10T23:40:00Z');
+    const at = (i: number) => evening + i * M;
+    const flat = (i: number) => candle(TEST.symbol, at(i), 90, 90.5, 89.5, 90);
+    const first = compose({ ledger, markets, champion: scripted(new Map([[at(0), { direction: 'long' as const }]])), symbols: [TEST.symbol] });
+    feed(first.engine, [candle(TEST.symbol, at(0), 100, 100.5, 99.5, 100), candle(TEST.symbol, at(1), 100, 100.5, 99.5, 100)]);
+    first.engine.onMark(TEST.symbol, 90, Date.parse('2026-03-11T00:00:30Z'));
+    expect(first.trades).toHaveLength(1);
+    const lossToday = first.engine.dailyPnl();
+    expect(lossToday).toBeLessThan(0);
+    ledger.close();
+
+    // Restarted before the 23:50 and 23:55 candles were processed: the feed resumes after the last checkpoint.
+    const reopened = reopen();
+    const second = compose({ ledger: reopened, markets, champion: scripted(new Map()), symbols: [TEST.symbol] });
+    feed(second.engine, [flat(2), flat(3), flat(4)]);
+    expect(reopened.getSetting<{ day: string }>('engine.day')?.day).toBe('2026-03-11');
+    expect(second.engine.dailyPnl()).toBeCloseTo(lossToday, 6);
+    expect(second.engine.tradesToday).toBe(1);
+  });
+
   it('when a live exit fills from the book at the close of the day\'s last candle then it counts toward the new day, after a stop inside that candle that counts toward the old one', () => {
     const { ledger } = tempLedger();
     const TWO = { ...TEST, symbol: 'TWO/USDT', base: 'TWO' };
