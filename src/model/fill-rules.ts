@@ -55,8 +55,10 @@ export function activeStopLevel(stop: number, trailingStop: number | null): { re
 
 /**
  * Decides whether a long position exits inside one candle, pessimistically, since the path
- * inside a candle is unknown:
+ * inside a candle is unknown, but never against what the candle proves:
  * - an open at or below the stop (a gap through it) fills at the open, worse than the stop;
+ * - an open above the target (a gap through it) has filled the resting target first, at its
+ *   price: the open is the candle's first trade, whatever its low does later;
  * - a low at or below the stop fills at the stop, and when the target also lies inside the
  *   candle the stop still comes first;
  * - the target is a resting limit: it fills at its own price, and only when the high trades
@@ -70,6 +72,7 @@ export function exitInsideCandle(
 ): ExitTrigger | null {
   const active = activeStopLevel(stop, trailingStop);
   if (candle.open <= active.level) return { kind: active.kind, price: candle.open, market: true };
+  if (target !== null && candle.open > target) return { kind: 'target', price: target, market: false };
   if (candle.low <= active.level) return { kind: active.kind, price: active.level, market: true };
   if (target !== null && candle.high > target) return { kind: 'target', price: target, market: false };
   return null;

@@ -35,9 +35,12 @@ describe('exitInsideCandle', () => {
     ['stop and target share the candle', bar(100, 110, 94), 95, null, 105, { kind: 'stop', price: 95, market: true }],
     ['the high trades through the target', bar(100, 105.5, 99), 95, null, 105, { kind: 'target', price: 105, market: false }],
     ['the high only touches the target', bar(100, 105, 99), 95, null, 105, null],
+    // The open is the candle's first trade: above the resting target it has filled before any low.
+    ['the open gaps above the target and the low later reaches the stop', bar(106, 107, 94), 95, null, 105, { kind: 'target', price: 105, market: false }],
+    ['the open only touches the target and the low reaches the stop', bar(105, 107, 94), 95, null, 105, { kind: 'stop', price: 95, market: true }],
     ['the trailing stop is above the stop', bar(100, 101, 97), 95, 98, null, { kind: 'trailing_stop', price: 98, market: true }],
     ['the trailing stop is below the stop', bar(100, 101, 94.5), 95, 94, null, { kind: 'stop', price: 95, market: true }],
-  ])('when %s then the exit follows the pessimistic rule', (_, candle, stop, trailing, target, expected) => {
+  ])('when %s then the exit follows the pessimistic rule, within what the candle proves', (_, candle, stop, trailing, target, expected) => {
     expect(exitInsideCandle(candle, stop, trailing, target)).toEqual(expected);
   });
 });
