@@ -234,6 +234,8 @@ export class PaperBroker extends PaperBooks {
     assertCash(balance, this.reserved, `selling ${position.quantity} ${position.symbol} at ${price}`);
     const fillOrderId = orderId ?? this.nextOrderId();
     const seq = orderId === null ? this.seq + 1 : this.seq;
+    // A stop or target that a live mark fires while an exit signal's sell still waits for its candle: that sell has nothing left to sell.
+    const orphan = orderId === null ? this.pending.find((o) => o.symbol === position.symbol && o.side === 'sell') : undefined;
     this.options.ledger.transaction(() => {
       if (orderId === null) {
         // A stop, a target or a flatten: the order is placed and filled in this one event.
@@ -241,6 +243,7 @@ export class PaperBroker extends PaperBooks {
       } else {
         this.options.ledger.closeOrder(fillOrderId, 'filled', reason);
       }
+      if (orphan) this.options.ledger.closeOrder(orphan.id, 'cancelled', Reason.NO_POSITION);
       this.options.ledger.insertFill({ orderId: fillOrderId, symbol: position.symbol, side: 'sell', quantity: position.quantity, price, fee: exitFee, slippage: exitSlippage, ts: at });
       this.options.ledger.deletePosition(position.id);
       this.options.ledger.insertTrade(trade);
@@ -248,6 +251,7 @@ export class PaperBroker extends PaperBooks {
     });
     this.seq = seq;
     if (orderId !== null) this.pending = this.pending.filter((o) => o.id !== orderId);
+    if (orphan) this.releaseOrder(orphan);
     this.balance = balance;
     this.positions.delete(position.symbol);
     return { kind: 'closed', trade };

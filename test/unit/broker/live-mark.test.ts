@@ -48,6 +48,19 @@ describe('PaperBroker live marks', () => {
     expect(trade?.exit_reason).toBe('trailing_stop');
   });
 
+  it('when a mark fires the stop while an exit signal\'s sell waits for its candle then that sell is cancelled with it, in the ledger too', () => {
+    const { broker, ledger } = holding();
+    expect(broker.submitExit(S, 'test', 'test_exit', MIN)).toEqual({ ok: true });
+    const [trade] = closed(broker.onMark(S, 95, 2 * MIN));
+    expect(trade?.exit_reason).toBe('stop');
+    expect(broker.pendingOrders()).toEqual([]);
+    expect(broker.hasPendingOrder(S)).toBe(false); // a new entry on the symbol is not held up by it
+    expect(ledger.loadPendingOrders()).toEqual([]);
+    expect(broker.available).toBe(broker.cash);
+    // The next candle has nothing left to do for the symbol.
+    expect(broker.onCandle(candle(S, 2 * MIN, 95, 96, 94, 95))).toEqual([]);
+  });
+
   it('when the mark is not a price then it is refused before anything changes', () => {
     const { broker } = holding();
     expect(() => broker.onMark(S, Number.NaN, 2 * MIN)).toThrow();
