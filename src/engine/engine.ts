@@ -174,12 +174,13 @@ export class Engine {
 
   /** The checkpoint: market time processed, with the broker's quiet position changes and the gate's counts, in one transaction. */
   persistMarketTime(): void {
-    const { ledger, broker } = this.options;
-    ledger.transaction(() => {
-      if (this.marketTimeMs !== null) ledger.setSetting(MARKET_TIME_KEY, this.marketTimeMs);
-      broker.checkpoint();
-      this.gateStats.flush();
-    });
+    this.options.ledger.transaction(() => this.writeCheckpoint());
+  }
+
+  private writeCheckpoint(): void {
+    if (this.marketTimeMs !== null) this.options.ledger.setSetting(MARKET_TIME_KEY, this.marketTimeMs);
+    this.options.broker.checkpoint();
+    this.gateStats.flush();
   }
 
   /** The gate's counts for the current UTC market day; null before any market data. */
@@ -340,9 +341,12 @@ export class Engine {
     if (this.day?.day === day) return;
     const equity = this.options.broker.equity();
     const { ledger, broker } = this.options;
+    // A new day is a checkpoint too: the old day's gate counts are stored with the market time
+    // they count up to, so that a restart re-feeds (and counts) only the candles after it.
     ledger.transaction(() => {
       if (this.day) ledger.recordDailyEquity(this.day.day, equity, broker.cash);
       ledger.setSetting(DAY_KEY, { day, startEquity: equity });
+      this.writeCheckpoint();
     });
     this.day = { day, startEquity: equity };
     this.dailyTrades = 0;

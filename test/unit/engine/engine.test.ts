@@ -225,6 +225,26 @@ describe('Engine and the gate', () => {
     expect(ledger.getSetting<{ day: string }>('engine.day')?.day).toBe('2026-03-11');
   });
 
+  it('when the daemon crashes after a day rolled without a trade then the restart counts each gate decision once, on its own day', () => {
+    const { ledger, reopen } = tempLedger();
+    const evening = Date.parse('2026-03-10T23:40:00Z');
+    const candles = [0, 1, 2, 3, 4, 5].map((i) => candle(TEST.symbol, evening + i * M, 100, 100.5, 99.5, 100)); // 23:40 … 00:05
+    const everyCandle = () => scripted(new Map(candles.map((c) => [c.ts, { direction: 'long' as const }])));
+    const paused = { ...noFlags(), paused: true }; // every entry is refused, so nothing trades and no trade checkpoints
+    const first = compose({ ledger, markets, champion: everyCandle(), symbols: [TEST.symbol], flags: paused });
+    feed(first.engine, candles.slice(0, 5)); // up to 00:00: the day rolls
+    ledger.close(); // killed before anything else was written
+
+    // The restart resumes after the market time the ledger recorded, as the feeds do.
+    const reopened = reopen();
+    const second = compose({ ledger: reopened, markets, champion: everyCandle(), symbols: [TEST.symbol], flags: { ...paused } });
+    const resumeAfter = second.engine.marketTime ?? -Infinity;
+    feed(second.engine, candles.filter((c) => c.ts > resumeAfter));
+    second.engine.persistMarketTime();
+    expect(second.engine.gateStats.forDay('2026-03-10')).toMatchObject({ evaluated: 4, rejection_reasons: { paused: 4 } });
+    expect(second.engine.gateStats.forDay('2026-03-11')).toMatchObject({ evaluated: 2, rejection_reasons: { paused: 2 } });
+  });
+
   it('when the daemon restarts after a live mark has moved it into the new day then the old day\'s late candles do not roll it back', () => {
     const { ledger, reopen } = tempLedger();
     const evening = Date.parse('2026-03-10T23:40:00Z');
