@@ -32,15 +32,22 @@ export class TradeFiles {
   /** A trade the ledger has just committed. */
   record(trade: TradeRecord): void {
     this.appender.append(trade);
-    this.rollTo(trade.closed_at.slice(0, 10));
+    const day = trade.closed_at.slice(0, 10);
+    this.rollTo(day);
     // A roll reads the day from the ledger, which already holds this trade: never count it twice.
-    if (this.today && !this.today.trades.some((t) => t.id === trade.id)) this.today.trades.push(trade);
+    // A trade of an earlier day (the old day's last candle after a live mark moved the day on) is not today's.
+    if (this.today?.date === day && !this.today.trades.some((t) => t.id === trade.id)) this.today.trades.push(trade);
     this.writeToday();
   }
 
-  /** Starts a new trades_today.json when the market day changes. */
+  /** Starts a new trades_today.json when the market day changes; the day never goes back. */
   rollTo(day: string): void {
-    if (this.today?.date === day) return;
+    if (this.today !== null && day <= this.today.date) return;
+    if (this.today === null) {
+      // At start: a trade the ledger already has from a later day (a live mark ran past the candles) keeps that day, as before the restart.
+      const later = this.ledger.tradesClosedBetween(new Date(Date.parse(`${day}T00:00:00.000Z`) + 86_400_000).toISOString(), '9999-12-31T00:00:00.000Z').at(-1);
+      if (later) day = later.closed_at.slice(0, 10);
+    }
     const from = `${day}T00:00:00.000Z`;
     const next = new Date(Date.parse(from) + 86_400_000).toISOString();
     this.today = { date: day, trades: this.ledger.tradesClosedBetween(from, next) };

@@ -61,4 +61,33 @@ describe('TradeFiles: trades_today.json and all_trades.jsonl agree with the ledg
     close(realisticTrade(at('2023-03-22T00:05:00Z'), {}, 'trd-2'));
     expect(readToday().trades.map((t) => t.id)).toEqual(['trd-2']);
   });
+
+  it('when a live mark has moved the day on and the old day\'s last candle then closes a trade then the file stays on the new day', () => {
+    const { files, close, readToday, readAll } = setup();
+    files.rollToTime(at('2023-03-21T23:58:00Z'));
+    close(realisticTrade(at('2023-03-22T00:00:30Z'), { net_pnl: 4 }, 'trd-1')); // a live mark just after midnight
+    close(realisticTrade(at('2023-03-21T23:59:00Z'), { net_pnl: 7 }, 'trd-2')); // the 23:59 candle, processed after it
+    files.rollToTime(at('2023-03-21T23:59:00Z'));
+    expect(readToday()).toMatchObject({ date: '2023-03-22', trades: [{ id: 'trd-1' }], summary: { total_trades: 1, total_pnl: 4 } });
+    expect(readAll().map((t) => t.id)).toEqual(['trd-1', 'trd-2']);
+    files.rollToTime(at('2023-03-22T00:00:00Z'));
+    expect(readToday()).toMatchObject({ date: '2023-03-22', trades: [{ id: 'trd-1' }] });
+  });
+
+  it('when a restart resumes with the old day\'s last candle after a live mark closed a trade in the new day then the file stays on the new day', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paperlive-trade-files-'));
+    const ledger = new SqliteLedger(path.join(dir, 'ledger.sqlite'));
+    const today = path.join(dir, 'trades_today.json');
+    const before = new TradeFiles(path.join(dir, 'all_trades.jsonl'), today, ledger);
+    before.rollToTime(at('2023-03-21T23:58:00Z'));
+    const trade = realisticTrade(at('2023-03-22T00:00:30Z'), { net_pnl: 4 }, 'trd-1');
+    ledger.insertTrade(trade);
+    before.record(trade);
+    before.close();
+    const after = new TradeFiles(path.join(dir, 'all_trades.jsonl'), today, ledger);
+    opened.push({ files: after, ledger });
+    expect(after.reconcile().appended).toBe(0);
+    after.rollToTime(at('2023-03-21T23:59:00Z')); // the first candle the restarted feed gives
+    expect(JSON.parse(fs.readFileSync(today, 'utf8'))).toMatchObject({ date: '2023-03-22', trades: [{ id: 'trd-1' }] });
+  });
 });
