@@ -21,11 +21,15 @@ export class TradeFiles {
     const { records, skipped } = readJsonl<{ id?: string }>(this.allTradesFile);
     const logged = new Set(records.map((r) => r.id));
     let appended = 0;
+    let latest: TradeRecord | null = null;
     for (const trade of this.ledger.allTrades()) {
       if (logged.has(trade.id)) continue;
       this.appender.append(trade);
       appended++;
+      latest = trade;
     }
+    // The crash that kept them from the log kept them from trades_today.json too.
+    if (latest !== null) this.rollTo(latest.closed_at.slice(0, 10));
     return { appended, skippedLines: skipped };
   }
 

@@ -90,4 +90,22 @@ describe('TradeFiles: trades_today.json and all_trades.jsonl agree with the ledg
     after.rollToTime(at('2023-03-21T23:59:00Z')); // the first candle the restarted feed gives
     expect(JSON.parse(fs.readFileSync(today, 'utf8'))).toMatchObject({ date: '2023-03-22', trades: [{ id: 'trd-1' }] });
   });
+
+  it('when a crash came between the ledger\'s commit and the files then the restart puts the trade in both files before any candle', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paperlive-trade-files-'));
+    const ledger = new SqliteLedger(path.join(dir, 'ledger.sqlite'));
+    const allTrades = path.join(dir, 'all_trades.jsonl');
+    const today = path.join(dir, 'trades_today.json');
+    const before = new TradeFiles(allTrades, today, ledger);
+    const first = realisticTrade(at('2023-03-21T08:00:00Z'), { net_pnl: 2 }, 'trd-1');
+    ledger.insertTrade(first);
+    before.record(first);
+    ledger.insertTrade(realisticTrade(at('2023-03-21T09:00:00Z'), { net_pnl: 3 }, 'trd-2')); // committed; then the process died
+    before.close();
+    const after = new TradeFiles(allTrades, today, ledger);
+    opened.push({ files: after, ledger });
+    expect(after.reconcile().appended).toBe(1);
+    expect(fs.readFileSync(allTrades, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { id: string }).id)).toEqual(['trd-1', 'trd-2']);
+    expect(JSON.parse(fs.readFileSync(today, 'utf8'))).toMatchObject({ date: '2023-03-21', trades: [{ id: 'trd-1' }, { id: 'trd-2' }], summary: { total_trades: 2, total_pnl: 5 } });
+  });
 });
