@@ -220,11 +220,12 @@ class Daemon {
       },
     });
     let safetyRef: SafetySide | null = null;
+    const riskFactor = () => (safetyRef as SafetySide | null)?.preservation.riskFactor ?? 1;
     const kernel = buildTradingKernel({
       config,
       env: this.env,
       book: books,
-      riskFactor: () => (safetyRef as SafetySide | null)?.preservation.riskFactor ?? 1,
+      riskFactor,
       championStrategy: strategyFromId(production.champion, config),
       ledger,
       markets,
@@ -252,6 +253,7 @@ class Daemon {
         ledger,
         engine,
         risk,
+        riskFactor,
         markets,
         startingBalance: broker.startingBalance,
         feed,

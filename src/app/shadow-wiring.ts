@@ -30,6 +30,8 @@ export function buildShadowSide(args: {
   ledger: SqliteLedger;
   engine: Engine;
   risk: RiskSettings;
+  /** Capital preservation's factor on the risk multiplier: the engine's, so the shadow gate sizes as the champion's does. */
+  riskFactor: () => number;
   markets: ReadonlyMap<string, MarketSpec>;
   /** What a new book starts with: the balance the ledger recorded at the account's first start, not today's config. */
   startingBalance: number;
@@ -58,6 +60,7 @@ export function buildShadowSide(args: {
     slippageBps: config.execution.slippage_bps,
     startingBalance: args.startingBalance,
     risk: args.risk,
+    riskFactor: args.riskFactor,
     gate: engine.gate,
     sink,
     store: new SqliteShadowStore(ledger.database),

@@ -71,6 +71,8 @@ export interface ShadowRunnerOptions {
   readonly startingBalance: number;
   /** The engine's own RiskSettings object: ADJUST_RISK changes what the shadow gate says too. */
   readonly risk: RiskSettings;
+  /** Capital preservation's factor on the risk multiplier, as the engine applies it to the champion's entries; 1 when absent. */
+  readonly riskFactor?: () => number;
   readonly gate?: GateSettings;
   /** Round-trip cost estimate in percent handed to strategies; defaults to the trading kernel's formula. */
   readonly costEstimatePct?: number;
@@ -307,10 +309,12 @@ export class ShadowRunner {
   }
 
   private rules(warmingUp: boolean): SeatRules {
+    const { risk } = this.options;
+    const factor = this.options.riskFactor?.() ?? 1;
     return {
       flags: this.options.accountFlags?.() ?? noFlags,
       warmingUp,
-      risk: this.options.risk,
+      risk: factor === 1 ? risk : { ...risk, risk_multiplier: risk.risk_multiplier * factor },
       gate: this.gate,
       timeframeMs: this.options.timeframeMs,
       isStale: (symbol) => this.options.isStale?.(symbol) ?? false,

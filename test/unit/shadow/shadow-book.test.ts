@@ -120,6 +120,37 @@ describe('ShadowBook against the PaperBroker on real BTC/USDT 5m candles', () =>
     });
     close();
   });
+  it('when capital preservation scales the risk of new entries then the champion’s shadow book sizes them as the paper account does', () => {
+    const home = tempHome();
+    const { ledger } = tempLedger();
+    const broker = new PaperBroker({ ledger, markets, slippageBps: SLIPPAGE_BPS, startingBalance: START });
+    const riskFactor = () => 0.5;
+    const engine = new Engine({
+      champion: createStrategy('ema_trend'),
+      broker,
+      ledger,
+      risk: risk(),
+      flags: { paused: false, halted: false, emergencyStop: false, killSwitch: false, capitalPreservationBlocked: false, persistenceFailure: false },
+      feed: { isHealthy: () => true, isStale: () => false },
+      symbols: ['BTC/USDT'],
+      timeframeMs: FIVE_MIN,
+      costEstimatePct: 0.3,
+      gate: noQualityFloor,
+      riskFactor,
+      listener: { onSignal: () => undefined, onTrade: () => undefined, onPositionChange: () => undefined, onStrategyError: (_s, e) => { throw e; } },
+    });
+    const { runner, close } = openRunner(home, markets, { champion: { id: 'ema_trend' }, gate: noQualityFloor, costEstimatePct: 0.3, riskFactor });
+    for (const c of loadReplayCandles('BTC', '5m', 3_000)) {
+      const batch = { ts: c.ts, candles: [c], warmup: false };
+      engine.processBatch(batch);
+      runner.onBatch(batch);
+    }
+    runner.checkpoint();
+    const paper = ledger.allTrades();
+    expect(paper.length).toBeGreaterThan(5);
+    expect(runner.trades('ema_trend')).toEqual(paper);
+    close();
+  });
 });
 
 describe('ShadowBook against the PaperBroker in hand-made cases', () => {
