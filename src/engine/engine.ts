@@ -320,7 +320,8 @@ export class Engine {
       if (event.kind === 'opened') this.turnover.recordEntry(event.position.symbol, event.position.openedAt);
       if (event.kind === 'closed') {
         this.turnover.recordExit(event.trade);
-        this.dailyTrades++;
+        // By its closing day, as a restart counts it: an old day's late candle (after a mark moved the day on) is not today's.
+        if (event.trade.closed_at.slice(0, 10) === this.day?.day) this.dailyTrades++;
         this.countLossStreak(event.trade);
         this.options.listener.onTrade(event.trade);
       }

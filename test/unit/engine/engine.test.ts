@@ -225,6 +225,24 @@ describe('Engine and the gate', () => {
     expect(ledger.getSetting<{ day: string }>('engine.day')?.day).toBe('2026-03-11');
   });
 
+  it('when a live mark has moved the day on and the old day\'s last candle then stops a position out then the trade is the old day\'s, before and after a restart', () => {
+    const { ledger, reopen } = tempLedger();
+    const evening = Date.parse('2026-03-10T23:40:00Z');
+    const at = (i: number) => evening + i * M;
+    const { engine, trades } = compose({ ledger, markets, champion: scripted(new Map([[at(0), { direction: 'long' as const }]])), symbols: [TEST.symbol] });
+    feed(engine, [candle(TEST.symbol, at(0), 100, 100.5, 99.5, 100), candle(TEST.symbol, at(1), 100, 100.5, 99.5, 100)]);
+    // 00:00:30: a live mark above the stop moves the engine into the new day; then the 23:50 candle falls through the stop.
+    engine.onMark(TEST.symbol, 99, Date.parse('2026-03-11T00:00:30Z'));
+    feed(engine, [candle(TEST.symbol, at(2), 99, 99.5, 90, 91)]);
+    expect(trades).toHaveLength(1);
+    expect(trades[0]!.closed_at.slice(0, 10)).toBe('2026-03-10');
+    expect(engine.tradesToday).toBe(0);
+    engine.persistMarketTime();
+    ledger.close();
+    const restarted = compose({ ledger: reopen(), markets, champion: scripted(new Map()), symbols: [TEST.symbol] });
+    expect(restarted.engine.tradesToday).toBe(0);
+  });
+
   it('when the daemon crashes after a day rolled without a trade then the restart counts each gate decision once, on its own day', () => {
     const { ledger, reopen } = tempLedger();
     const evening = Date.parse('2026-03-10T23:40:00Z');
