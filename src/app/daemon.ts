@@ -242,6 +242,8 @@ class Daemon {
         },
         onPositionChange: changed,
         onStrategyError: (strategy, error) => this.recordError(`strategy ${strategy} failed: ${(error as Error).message}`, error),
+        // trades_today.json follows the engine's day, which a live mark may move before the candles do.
+        onDayChange: (day) => tradeFiles.rollTo(day),
       },
     });
     const { engine, broker, risk, flags } = kernel;

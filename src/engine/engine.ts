@@ -26,6 +26,8 @@ export interface EngineListener {
   /** A position opened, closed or had its stop moved. */
   onPositionChange(): void;
   onStrategyError(strategy: string, error: unknown): void;
+  /** The market day moved on (`YYYY-MM-DD`): by a candle, or by a live mark or a flatten that ran ahead of the candles. */
+  onDayChange?(day: string): void;
 }
 
 /** Operator and daemon conditions that block entries; mutated by the control service. */
@@ -351,6 +353,7 @@ export class Engine {
     });
     this.day = { day, startEquity: equity };
     this.dailyTrades = 0;
+    this.options.listener.onDayChange?.(day);
   }
 }
 

@@ -26,6 +26,7 @@ const risk = (): RiskSettings => ({ risk_multiplier: 1, risk_per_trade_pct: 0.5,
 function recorder() {
   const signals: SignalRecord[] = [];
   const trades: TradeRecord[] = [];
+  const days: string[] = [];
   const listener: EngineListener = {
     onSignal: (r) => signals.push(r),
     onTrade: (t) => trades.push(t),
@@ -33,8 +34,9 @@ function recorder() {
     onStrategyError: (_id, error) => {
       throw error;
     },
+    onDayChange: (day) => days.push(day),
   };
-  return { signals, trades, listener };
+  return { signals, trades, days, listener };
 }
 
 function compose(args: { ledger: Ledger; markets: ReadonlyMap<string, MarketSpec>; champion: Strategy; symbols: string[]; gate?: GateSettings; flags?: ControlFlags; timeframeMs?: number; book?: BookSource }) {
@@ -229,10 +231,12 @@ describe('Engine and the gate', () => {
     const { ledger, reopen } = tempLedger();
     const evening = Date.parse('2026-03-10T23:40:00Z');
     const at = (i: number) => evening + i * M;
-    const { engine, trades } = compose({ ledger, markets, champion: scripted(new Map([[at(0), { direction: 'long' as const }]])), symbols: [TEST.symbol] });
+    const { engine, trades, days } = compose({ ledger, markets, champion: scripted(new Map([[at(0), { direction: 'long' as const }]])), symbols: [TEST.symbol] });
     feed(engine, [candle(TEST.symbol, at(0), 100, 100.5, 99.5, 100), candle(TEST.symbol, at(1), 100, 100.5, 99.5, 100)]);
-    // 00:00:30: a live mark above the stop moves the engine into the new day; then the 23:50 candle falls through the stop.
+    expect(days).toEqual(['2026-03-10']);
+    // 00:00:30: a live mark above the stop moves the engine into the new day (trades_today.json follows); then the 23:50 candle falls through the stop.
     engine.onMark(TEST.symbol, 99, Date.parse('2026-03-11T00:00:30Z'));
+    expect(days).toEqual(['2026-03-10', '2026-03-11']);
     feed(engine, [candle(TEST.symbol, at(2), 99, 99.5, 90, 91)]);
     expect(trades).toHaveLength(1);
     expect(trades[0]!.closed_at.slice(0, 10)).toBe('2026-03-10');
