@@ -360,6 +360,20 @@ describe('ccxt feed against a loopback binance', () => {
     expect(h.feed.health().healthy).toBe(true); // tickers do not make candles stale
   });
 
+  it.each([
+    ['fails with HTTP 500', Faults.serverError()],
+    ['lists no symbols', Faults.noSymbols()],
+  ])('when a markets refresh %s then the markets loaded before stay in force: ccxt does not load them behind the feed\'s back and candles keep coming', async (_, fault) => {
+    const h = await healthyHarness({ marketsRefreshS: 1 });
+    h.ex.inject('exchangeInfo', fault, { times: 2 });
+    await waitFor('the failed refresh', () => h.lines.some((l) => l.msg.startsWith('markets not refreshed')), 3_000);
+    h.ex.advance(MIN);
+    await waitFor('the next candle', () => batchAt(h, C0) !== undefined, 700);
+    expect(batchAt(h, C0)!.candles.map((c) => c.symbol)).toEqual(SYMBOLS);
+    expect(h.ex.requests({ route: 'exchangeInfo' })).toHaveLength(2); // the start and the failed refresh, nothing else
+    expect(h.feed.health()).toMatchObject({ healthy: true, staleSymbols: [] });
+  });
+
   it('when the broker asks for order books then it gets validated books, and typed errors for bad ones and during a ban', async () => {
     const h = await healthyHarness();
     const book = await h.feed.fetchOrderBook('BTC/USDT', 5);

@@ -83,12 +83,13 @@ export async function openExchange(settings: ExchangeSettings): Promise<Exchange
     id: exchangeId,
     maxCandlesPerRequest: ohlcvPageLimit(exchange),
     async loadMarkets(symbols) {
+      const before = marketsState(exchange);
       try {
         // reload=true: ccxt memoises the loading promise, a rejected one included, and would replay it forever.
         await exchange.loadMarkets(true);
         return validateMarkets(exchange.markets, symbols);
       } catch (error) {
-        forgetMarkets(exchange);
+        restoreMarkets(exchange, before);
         throw error;
       }
     },
@@ -137,11 +138,24 @@ function restrictToSpot(exchange: Exchange): void {
   if ('fetchCurrencies' in options) options['fetchCurrencies'] = false;
 }
 
-/** After a failed or empty load ccxt keeps what it had; make the next call load afresh. */
-function forgetMarkets(exchange: Exchange): void {
-  const mutable = exchange as unknown as { markets: unknown; markets_by_id: unknown; marketsLoading: unknown };
-  mutable.markets = undefined;
-  mutable.markets_by_id = undefined;
+/** What ccxt's setMarkets writes: the loaded markets and everything derived from them. */
+const MARKET_FIELDS = ['markets', 'markets_by_id', 'symbols', 'ids', 'currencies', 'currencies_by_id', 'codes', 'baseCurrencies', 'quoteCurrencies'] as const;
+type MarketsState = Record<(typeof MARKET_FIELDS)[number], unknown>;
+
+function marketsState(exchange: Exchange): MarketsState {
+  const fields = exchange as unknown as MarketsState;
+  return Object.fromEntries(MARKET_FIELDS.map((key) => [key, fields[key]])) as MarketsState;
+}
+
+/**
+ * After a failed or empty load ccxt keeps a rejected (or empty) loading promise, which every later
+ * request would await. The markets go back to what they were before it: those loaded earlier stay
+ * in force, so that ccxt neither fails every request nor loads them again behind the feed's back;
+ * with none loaded yet, the next call loads afresh.
+ */
+function restoreMarkets(exchange: Exchange, before: MarketsState): void {
+  const mutable = exchange as unknown as MarketsState & { marketsLoading: unknown };
+  for (const key of MARKET_FIELDS) mutable[key] = before[key];
   mutable.marketsLoading = undefined;
 }
 
