@@ -374,6 +374,20 @@ describe('ccxt feed against a loopback binance', () => {
     expect(h.feed.health()).toMatchObject({ healthy: true, staleSymbols: [] });
   });
 
+  it.each([
+    ['klines answer 418', 'klines' as const, Faults.banned(2)],
+    ['the markets refresh is answered 429', 'exchangeInfo' as const, Faults.rateLimited(2)],
+  ])('when %s with Retry-After then the markets refresh honours it too: no request of any kind goes out until it has passed', async (_, route, fault) => {
+    const h = await healthyHarness({ marketsRefreshS: 0.3 });
+    h.ex.inject(route, fault);
+    await waitFor('the ban', () => h.ex.requests().some((r) => r.fault === 'status'), 3_000);
+    const limited = h.ex.requests().find((r) => r.fault === 'status')!;
+    await waitFor('the ban over', () => Date.now() > limited.at + 2_200, 3_000);
+    const during = h.ex.requests().filter((r) => r.at > limited.at + 50 && r.at < limited.at + 1_950);
+    expect(during).toEqual([]);
+    expect(h.ex.requests({ route: 'exchangeInfo' }).filter((r) => r.at > limited.at).length).toBeGreaterThan(0); // refreshed after it
+  });
+
   it('when the broker asks for order books then it gets validated books, and typed errors for bad ones and during a ban', async () => {
     const h = await healthyHarness();
     const book = await h.feed.fetchOrderBook('BTC/USDT', 5);

@@ -242,11 +242,14 @@ export class PollingCcxtFeed implements CcxtFeed {
     const symbols = this.states.map((s) => s.symbol);
     while (!this.stopped) {
       await this.retrier.pause(everyMs);
+      // A Retry-After holds this request back too, and one it is answered with holds back the others.
+      for (let wait = this.retrier.cooldownLeft(); wait > 0 && !this.stopped; wait = this.retrier.cooldownLeft()) await this.retrier.pause(wait);
       if (this.stopped || !this.marketSpecs) return;
       let result: Awaited<ReturnType<ExchangeClient['loadMarkets']>>;
       try {
         result = await this.client.loadMarkets(symbols);
       } catch (error) {
+        this.retrier.noteFault(error);
         this.log.warn({ err: error }, 'markets not refreshed; the ones loaded before stay in force');
         continue;
       }
