@@ -10,7 +10,7 @@ import { BatchAssembler } from './batch-assembler.js';
 import { ClosedCandles, type CandleIntegrity, type IntegrityEvent } from './closed-candles.js';
 import { CREDENTIAL_KEYS, openExchange, type Credentials, type ExchangeClient } from './exchange-client.js';
 import { FaultKind, type Fault } from './fault.js';
-import { redactingLogger } from './redacting-logger.js';
+import { redactingLogger, redactor } from './redacting-logger.js';
 import type { Mark, OrderBookSnapshot } from './reply-validation.js';
 import { Retrier, STOPPED, type Attempts, type Sleep } from './retrier.js';
 
@@ -121,6 +121,8 @@ export class PollingCcxtFeed implements CcxtFeed {
   readonly source: string;
   private readonly states: SymbolState[];
   private readonly log: Logger;
+  /** Masks the credentials in exchange texts that leave the feed in an error (the caller logs it). */
+  private readonly redact: (text: string) => string;
   private readonly clock: WallClock;
   private readonly timeframe: string;
   private readonly timeframeMs: number;
@@ -153,6 +155,7 @@ export class PollingCcxtFeed implements CcxtFeed {
   ) {
     this.source = `ccxt:${options.exchange}`;
     this.log = redactingLogger(options.logger, secrets);
+    this.redact = redactor(secrets);
     this.clock = options.clock;
     this.timeframe = options.timeframe;
     const timeframeMs = timeframeToMs(options.timeframe);
@@ -320,7 +323,7 @@ export class PollingCcxtFeed implements CcxtFeed {
       return await this.client.fetchOrderBook(symbol, depth);
     } catch (error) {
       const fault = this.retrier.noteFault(error);
-      const message = `${this.source} ${symbol} order book: ${fault.name}: ${fault.message}`;
+      const message = this.redact(`${this.source} ${symbol} order book: ${fault.name}: ${fault.message}`);
       // The caller (the book cache) backs off and warns once per streak.
       this.log.debug({ symbol, what: 'order_book', error: fault.name, status: fault.status, message: fault.message }, 'order book request failed');
       throw fault.kind === FaultKind.transient ? new TransientError(message) : new OperationalError(message);

@@ -10,7 +10,7 @@ const MASK = '[redacted]';
 export function redactingLogger(logger: Logger, secrets: readonly string[]): Logger {
   const values = secrets.filter((s) => s.length > 0);
   if (values.length === 0) return logger;
-  const scrub = (text: string): string => values.reduce((out, secret) => out.split(secret).join(MASK), text);
+  const scrub = redactor(values);
   const scrubValue = (value: unknown, depth: number): unknown => {
     if (typeof value === 'string') return scrub(value);
     if (depth > 4 || typeof value !== 'object' || value === null) return value;
@@ -27,4 +27,10 @@ export function redactingLogger(logger: Logger, secrets: readonly string[]): Log
   const out = {} as Record<(typeof LEVELS)[number], LogFn>;
   for (const level of LEVELS) out[level] = wrap(logger[level].bind(logger));
   return out;
+}
+
+/** Masks the given secrets in a text: for exchange texts that leave the feed other than by its log (errors). */
+export function redactor(secrets: readonly string[]): (text: string) => string {
+  const values = secrets.filter((s) => s.length > 0);
+  return (text) => values.reduce((out, secret) => out.split(secret).join(MASK), text);
 }

@@ -3,6 +3,7 @@ import { PollingCcxtFeed, type CcxtFeedOptions } from '../../../src/feeds/ccxt/c
 import type { CandleReply, ExchangeClient } from '../../../src/feeds/ccxt/exchange-client.js';
 import { FaultKind, type Fault } from '../../../src/feeds/ccxt/fault.js';
 import type { Candle } from '../../../src/model/candle.js';
+import { OperationalError } from '../../../src/model/errors.js';
 import type { MarketSpec } from '../../../src/model/market.js';
 import type { Logger } from '../../../src/ports/logger.js';
 import type { CandleBatch } from '../../../src/ports/market-feed.js';
@@ -57,7 +58,7 @@ class ScriptedClient implements ExchangeClient {
   }
 }
 
-function setup(overrides: Partial<CcxtFeedOptions> = {}, client = new ScriptedClient()) {
+function setup(overrides: Partial<CcxtFeedOptions> = {}, client = new ScriptedClient(), secrets: readonly string[] = []) {
   const clock = { t: 1_000_000, now: () => clock.t };
   const sleeps: number[] = [];
   const lines: Array<{ level: string; msg: string }> = [];
@@ -84,6 +85,7 @@ function setup(overrides: Partial<CcxtFeedOptions> = {}, client = new ScriptedCl
       ...overrides,
     },
     client,
+    secrets,
   );
   const batches: CandleBatch[] = [];
   return { feed, client, clock, sleeps, lines, batches, run: (warmupCandles = 0) => feed.run({ after: null, warmupCandles }, (b) => void batches.push(b)) };
@@ -228,6 +230,23 @@ describe('PollingCcxtFeed health', () => {
     expect(s.lines.some((l) => l.level === 'warn' && l.msg.includes('now a usable spot market'))).toBe(true);
     s.feed.stop();
     await running;
+  });
+
+  it('when an order book request fails with an exchange text that echoes a credential then the error the book cache logs does not carry it', async () => {
+    const secret = 'key-7fa3c1e9d2';
+    const client = new ScriptedClient();
+    const s = setup({}, client, [secret]);
+    client.fetchOrderBook = (async () => {
+      throw Object.assign(new ScriptedError(FaultKind.permanent), { message: `binance {"code":-2015,"msg":"Invalid API-key ${secret}, IP, or permissions"}` });
+    }) as never;
+    await s.feed.loadMarkets();
+    const error = await s.feed.fetchOrderBook('BTC/USDT', 5).then(
+      () => null,
+      (e: unknown) => e as Error,
+    );
+    expect(error).toBeInstanceOf(OperationalError);
+    expect(error!.message).toContain('Invalid API-key [redacted]');
+    expect(error!.message).not.toContain(secret);
   });
 
   it('when onBatch throws then run stops and rejects with that error', async () => {
