@@ -98,7 +98,7 @@ export async function openExchange(settings: ExchangeSettings): Promise<Exchange
       const rows = await probes.run(probe, () => exchange.fetchOHLCV(symbol, timeframe, since ?? undefined, limit));
       // With `since`, ccxt silently drops rows whose timestamp is missing; a reply with such rows is broken.
       if (probe.withoutTimestamp > 0) throw new InvalidReplyError(`${symbol}: ${probe.withoutTimestamp} of ${probe.rows} OHLCV rows have no timestamp`);
-      return { candles: candlesFromOhlcv(rows, symbol), outOfOrderRows: probe.outOfOrder };
+      return { candles: candlesFromOhlcv(rows, symbol, settings.clock.now()), outOfOrderRows: probe.outOfOrder };
     },
     async fetchMark(symbol) {
       return markFromTicker(await exchange.fetchTicker(symbol), symbol, settings.clock.now());

@@ -32,12 +32,22 @@ export interface OrderBookSnapshot {
   readonly receivedAt: number;
 }
 
-/** OHLCV rows as ccxt returns them → candles; throws InvalidReplyError on any bad row or an empty reply. */
-export function candlesFromOhlcv(rows: unknown, symbol: string): Candle[] {
+/** The first Bitcoin block, 2009-01-03: no exchange has a candle or a ticker from before it. */
+const EARLIEST_MS = Date.UTC(2009, 0, 3);
+/** How far ahead of this machine's clock an exchange's time may be (skew), at most. */
+const AHEAD_MS = 86_400_000;
+
+/** A time an exchange can have sent in ms: not before 2009 (a time in seconds is), not more than a day ahead of `now`. */
+function plausibleTime(ts: number, now: number): boolean {
+  return ts >= EARLIEST_MS && ts <= now + AHEAD_MS;
+}
+
+/** OHLCV rows as ccxt returns them → candles; throws InvalidReplyError on any bad row or an empty reply. `now`: this machine's wall time. */
+export function candlesFromOhlcv(rows: unknown, symbol: string, now: number): Candle[] {
   if (!Array.isArray(rows)) throw new InvalidReplyError(`${symbol}: OHLCV reply is not a list`);
   if (rows.length === 0) throw new InvalidReplyError(`${symbol}: OHLCV reply is empty`);
   return rows.map((row: unknown, i) => {
-    const reason = ohlcvRowProblem(row);
+    const reason = ohlcvRowProblem(row) ?? (plausibleTime((row as number[])[0]!, now) ? null : 'has a timestamp before 2009 or more than a day ahead (seconds, not ms?)');
     if (reason) throw new InvalidReplyError(`${symbol}: OHLCV row ${i} ${reason}: ${JSON.stringify(row)?.slice(0, 120)}`);
     const [ts, open, high, low, close, volume] = row as number[];
     return { symbol, ts: ts!, open: open!, high: high!, low: low!, close: close!, volume: volume! };
@@ -71,7 +81,8 @@ export function markFromTicker(ticker: unknown, symbol: string, receivedAt: numb
   const bid = positive(t.bid);
   const ask = positive(t.ask);
   if (bid !== null && ask !== null && bid > ask) throw new InvalidReplyError(`${symbol}: ticker bid ${bid} is above ask ${ask}`);
-  const exchangeTs = typeof t.timestamp === 'number' && Number.isFinite(t.timestamp) ? t.timestamp : null;
+  // A time that cannot be the exchange's (seconds, or far ahead) is not used: it would move the market day.
+  const exchangeTs = typeof t.timestamp === 'number' && Number.isFinite(t.timestamp) && plausibleTime(t.timestamp, receivedAt) ? t.timestamp : null;
   return { symbol, price, bid, ask, exchangeTs, receivedAt };
 }
 

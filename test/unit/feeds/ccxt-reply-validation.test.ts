@@ -3,10 +3,13 @@ import { InvalidReplyError } from '../../../src/feeds/ccxt/fault.js';
 import { candlesFromOhlcv, markFromTicker, orderBookFromReply, validateMarkets } from '../../../src/feeds/ccxt/reply-validation.js';
 
 const ROW = [1_679_270_400_000, 100, 110, 90, 105, 12.5];
+/** This machine's clock in the tests: 2026-12-03. */
+const NOW = Date.UTC(2026, 11, 3);
+const DAY = 86_400_000;
 
 describe('candlesFromOhlcv', () => {
   it('when rows are well formed then they become candles of the symbol', () => {
-    expect(candlesFromOhlcv([ROW], 'BTC/USDT')).toEqual([{ symbol: 'BTC/USDT', ts: ROW[0], open: 100, high: 110, low: 90, close: 105, volume: 12.5 }]);
+    expect(candlesFromOhlcv([ROW], 'BTC/USDT', NOW)).toEqual([{ symbol: 'BTC/USDT', ts: ROW[0], open: 100, high: 110, low: 90, close: 105, volume: 12.5 }]);
   });
 
   it.each([
@@ -22,14 +25,27 @@ describe('candlesFromOhlcv', () => {
     ['a low above the open', [[ROW[0], 100, 110, 101, 105, 1]]],
     ['a fractional timestamp', [[ROW[0]! + 0.5, 100, 110, 90, 105, 1]]],
     ['a string price', [[ROW[0], '100', 110, 90, 105, 1]]],
+    ['a timestamp in seconds', [[ROW[0]! / 1000, 100, 110, 90, 105, 1]]],
+    ['a timestamp two days ahead of the clock', [[NOW + 2 * DAY, 100, 110, 90, 105, 1]]],
   ])('when the reply is %s then it is rejected as an invalid reply', (_, rows) => {
-    expect(() => candlesFromOhlcv(rows, 'BTC/USDT')).toThrow(InvalidReplyError);
+    expect(() => candlesFromOhlcv(rows, 'BTC/USDT', NOW)).toThrow(InvalidReplyError);
+  });
+
+  it('when a candle is a few hours ahead of this machine\'s clock (skew) then it is accepted', () => {
+    expect(candlesFromOhlcv([[NOW + 3 * 3_600_000, 100, 110, 90, 105, 1]], 'BTC/USDT', NOW)).toHaveLength(1);
   });
 });
 
 describe('markFromTicker', () => {
   it('when the ticker has a positive last price then it is the mark', () => {
-    expect(markFromTicker({ last: 101.5, bid: 101.4, ask: 101.6, timestamp: 5 }, 'ETH/USDT', 9)).toEqual({ symbol: 'ETH/USDT', price: 101.5, bid: 101.4, ask: 101.6, exchangeTs: 5, receivedAt: 9 });
+    expect(markFromTicker({ last: 101.5, bid: 101.4, ask: 101.6, timestamp: NOW - 5 }, 'ETH/USDT', NOW)).toEqual({ symbol: 'ETH/USDT', price: 101.5, bid: 101.4, ask: 101.6, exchangeTs: NOW - 5, receivedAt: NOW });
+  });
+
+  it.each([
+    ['in seconds', Math.floor(NOW / 1000)],
+    ['two days ahead', NOW + 2 * DAY],
+  ])('when the ticker\'s timestamp is %s then the price stands and the time is not used', (_, timestamp) => {
+    expect(markFromTicker({ last: 101.5, timestamp }, 'ETH/USDT', NOW)).toMatchObject({ price: 101.5, exchangeTs: null, receivedAt: NOW });
   });
 
   it.each([
