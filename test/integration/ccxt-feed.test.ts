@@ -49,6 +49,8 @@ interface Harness {
   readonly batches: CandleBatch[];
   /** Wall time each batch arrived, by index. */
   readonly arrivals: number[];
+  /** What the feed's health said while each batch was being handled, by index. */
+  readonly healthAtBatch: boolean[];
   readonly lines: LogLine[];
   running: Promise<void> | null;
   run(options?: Partial<FeedRunOptions>): void;
@@ -87,12 +89,14 @@ async function harness(overrides: Partial<CcxtFeedOptions> = {}, marketTime = T0
     feed,
     batches: [],
     arrivals: [],
+    healthAtBatch: [],
     lines,
     running: null,
     run(options = {}) {
       h.running = feed.run({ after: null, warmupCandles: 0, ...options }, (batch) => {
         h.batches.push(batch);
         h.arrivals.push(Date.now());
+        h.healthAtBatch.push(feed.health().healthy);
       });
     },
   };
@@ -297,6 +301,19 @@ describe('ccxt feed against a loopback binance', () => {
     for (const batch of after) expect(batch.candles.map((c) => c.symbol)).toEqual(SYMBOLS);
     const ts = h.batches.map((b) => b.ts);
     expect(ts).toEqual([...new Set(ts)].sort((a, b) => a - b));
+  });
+
+  it('when missed candles go out in a burst then the feed is unhealthy while it delivers those more than stale_after_s behind the exchange, and healthy once caught up', async () => {
+    const h = await healthyHarness(); // stale_after_s 5
+    h.ex.advance(6 * MIN); // as after a restart or an outage: six candles closed at once
+    await waitFor('the burst', () => batchAt(h, C0 + 5 * MIN) !== undefined);
+    const burst = h.batches.map((b, i) => ({ ts: b.ts, healthy: h.healthAtBatch[i] })).filter(({ ts }) => ts >= C0);
+    expect(burst.map(({ ts }) => (ts - C0) / MIN)).toEqual([0, 1, 2, 3, 4, 5]);
+    // Minutes behind the newest closed candle: old data, no entry on it; the newest is live again.
+    expect(burst.map(({ healthy }) => healthy)).toEqual([false, false, false, false, false, true]);
+    expect(h.feed.health().healthy).toBe(true);
+    expect(h.lines.filter((l) => l.msg.startsWith('catching up on missed candles'))).toHaveLength(1);
+    expect(h.lines.filter((l) => l.msg === 'caught up with the exchange')).toHaveLength(1);
   });
 
   it('when a symbol gets a non-transient error then it is stale at once, the others go on, and it is retried slowly', async () => {

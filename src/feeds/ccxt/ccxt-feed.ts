@@ -145,6 +145,9 @@ export class PollingCcxtFeed implements CcxtFeed {
   private deliveryError: unknown = null;
   private startedAt: number | null = null;
   private lastTickAt: number | null = null;
+  /** The live batch being handed to (or last handed to) `onBatch`: how far behind the exchange the engine is trading. */
+  private deliveringTs: number | null = null;
+  private catchUpReported = false;
   private staleReported = new Set<string>();
   private warmupReported = false;
 
@@ -300,7 +303,20 @@ export class PollingCcxtFeed implements CcxtFeed {
     const now = this.clock.now();
     const staleSymbols = this.staleSymbols(now);
     const polled = this.states.every((s) => s.candles.cursor !== null);
-    return { healthy: this.startedAt !== null && !this.stopped && polled && staleSymbols.length === 0, lastTickAt: this.lastTickAt, staleSymbols, ended: false };
+    return { healthy: this.startedAt !== null && !this.stopped && polled && staleSymbols.length === 0 && this.behindMs() <= this.staleMs, lastTickAt: this.lastTickAt, staleSymbols, ended: false };
+  }
+
+  /**
+   * How far the live batch being traded is behind the newest candle the exchange has closed.
+   * After an outage or a restart the feed delivers the missed candles in a burst: they are
+   * old data, on which no entry may be taken (the feed is unhealthy while more than
+   * stale_after_s behind), though stops and targets still act on them.
+   */
+  private behindMs(): number {
+    if (this.deliveringTs === null) return 0;
+    let newest = -Infinity;
+    for (const s of this.states) if (s.candles.cursor !== null && s.candles.cursor > newest) newest = s.candles.cursor;
+    return Math.max(0, newest - this.deliveringTs);
   }
 
   latestMark(symbol: string): Mark | null {
@@ -464,13 +480,25 @@ export class PollingCcxtFeed implements CcxtFeed {
       }
       for (const batch of batches) {
         if (this.stopped) return;
-        if (!batch.warmup) this.lastTickAt = this.clock.now();
+        if (!batch.warmup) {
+          this.lastTickAt = this.clock.now();
+          this.deliveringTs = batch.ts;
+          this.reportCatchUp();
+        }
         await this.onBatch(batch);
       }
     } catch (error) {
       this.deliveryError = error;
       this.stop();
     }
+  }
+
+  private reportCatchUp(): void {
+    const behind = this.behindMs() > this.staleMs;
+    if (behind === this.catchUpReported) return;
+    this.catchUpReported = behind;
+    if (behind) this.log.warn({ delivering: iso(this.deliveringTs), behind_s: Math.round(this.behindMs() / 1_000) }, 'catching up on missed candles: no entry on them until caught up');
+    else this.log.info({ delivering: iso(this.deliveringTs) }, 'caught up with the exchange');
   }
 
   private staleSymbols(now: number): string[] {
