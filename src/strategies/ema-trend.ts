@@ -1,7 +1,7 @@
 import { ATR, EMA } from 'trading-signals';
 import type { Candle } from '../model/candle.js';
 import { signal, type Signal } from '../model/signal.js';
-import { NO_SIGNALS, numberParam, type Strategy, type StrategyContext, type StrategyDefinition, type StrategyParams } from './strategy.js';
+import { integerParam, NO_SIGNALS, numberParam, type Strategy, type StrategyContext, type StrategyDefinition, type StrategyParams } from './strategy.js';
 import { WilderSmoothing } from './streaming-indicators.js';
 
 interface SymbolState {
@@ -24,12 +24,13 @@ export const emaTrend: StrategyDefinition = {
   create(params: StrategyParams): Strategy {
     const fastPeriod = numberParam(params, 'fast');
     const slowPeriod = numberParam(params, 'slow');
-    const atrPeriod = numberParam(params, 'atr_period');
+    const atrPeriod = integerParam(params, 'atr_period', 1);
     const stopMult = numberParam(params, 'atr_stop_mult');
     const targetMult = numberParam(params, 'atr_target_mult');
     const minEdgePct = numberParam(params, 'min_edge_pct');
     if (!(fastPeriod >= 1 && slowPeriod > fastPeriod)) throw new RangeError('parameter slow must be greater than fast, and fast at least 1');
     if (!(stopMult > 0)) throw new RangeError('parameter atr_stop_mult must be > 0');
+    if (!(targetMult >= 0)) throw new RangeError('parameter atr_target_mult must be >= 0 (0 = no target)');
     const warmupCandles = Math.max(slowPeriod, atrPeriod) + 1;
     const states = new Map<string, SymbolState>();
     const stateFor = (symbol: string): SymbolState => {

@@ -47,6 +47,9 @@ describe('ema_trend on hand-made swings', () => {
     [{ fast: 0 }, /fast at least 1/],
     [{ atr_stop_mult: 0 }, /atr_stop_mult must be > 0/],
     [{ slow: '26' }, /slow must be a number/],
+    [{ atr_period: 0 }, /atr_period must be an integer >= 1/],
+    [{ atr_period: 14.5 }, /atr_period must be an integer >= 1/],
+    [{ atr_target_mult: -4 }, /atr_target_mult must be >= 0/],
   ])('when given %o then it refuses with a RangeError', (overrides, message) => {
     expect(() => createStrategy('ema_trend', overrides)).toThrow(message);
   });
