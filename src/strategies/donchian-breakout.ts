@@ -26,7 +26,7 @@ interface SymbolState {
  * `only_after_offset`). `trail_atr_mult` 0 = no trailing stop.
  *
  * score: how far the close cleared the band, in ATRs, capped at 1;
- * threshold: `min_score` (0 = every breakout counts);
+ * threshold: `min_score`, below which an entry is not signalled (0 = every breakout counts);
  * expected_value_pct and confidence: measured by `EdgeTracker` from this strategy's own past
  * signals on the symbol (shrunk mean gross return, Laplace win rate).
  */
@@ -99,6 +99,8 @@ export const donchianBreakout: StrategyDefinition = {
           return [signal({ strategy: 'donchian_breakout', symbol, direction: 'exit', score: 1, threshold: 0, confidence: 1, expected_value_pct: 0, cost_estimate_pct, reason: 'donchian_breakdown', market_time, price })];
         }
         if (!(candle.close > upper)) return NO_SIGNALS;
+        const score = Math.min(1, (candle.close - upper) / atr);
+        if (score < minScore) return NO_SIGNALS;
         const stopDistance = stopMult * atr;
         const targetDistance = targetMult > 0 ? targetMult * atr : null;
         const trailing: TrailingSpec | null = trailMult > 0 ? { distance_pct: ((trailMult * atr) / candle.close) * 100, offset_pct: offsetPct, only_after_offset: onlyAfterOffset } : null;
@@ -106,7 +108,7 @@ export const donchianBreakout: StrategyDefinition = {
           strategy: 'donchian_breakout',
           symbol,
           direction: 'long',
-          score: Math.min(1, (candle.close - upper) / atr),
+          score,
           threshold: minScore,
           confidence: s.edge.winProbability,
           expected_value_pct: s.edge.expectedValuePct,

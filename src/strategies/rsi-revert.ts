@@ -24,7 +24,7 @@ interface SymbolState {
  * reversion it would bet on has already happened.
  *
  * score: depth of the dip, (oversold - lowest RSI in it) / oversold, in [0, 1];
- * threshold: `min_score` (0 = every qualifying cross counts);
+ * threshold: `min_score`, below which an entry is not signalled (0 = every qualifying cross counts);
  * expected_value_pct and confidence: measured by `EdgeTracker` from this strategy's own past
  * signals on the symbol (shrunk mean gross return, Laplace win rate).
  */
@@ -104,13 +104,15 @@ export const rsiRevert: StrategyDefinition = {
 
         const crossedUp = prev <= oversold && rsi > oversold && rsi < exitLevel;
         if (!crossedUp || !(candle.close > trend)) return NO_SIGNALS;
+        const score = Math.min(1, Math.max(0, (oversold - dipLow) / oversold));
+        if (score < minScore) return NO_SIGNALS;
         const stopDistance = stopMult * atr;
         const targetDistance = targetMult > 0 ? targetMult * atr : null;
         const entry = signal({
           strategy: 'rsi_revert',
           symbol,
           direction: 'long',
-          score: Math.min(1, Math.max(0, (oversold - dipLow) / oversold)),
+          score,
           threshold: minScore,
           confidence: s.edge.winProbability,
           expected_value_pct: s.edge.expectedValuePct,
