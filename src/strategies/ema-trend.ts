@@ -52,11 +52,12 @@ export const emaTrend: StrategyDefinition = {
         const slow = s.slow.add(candle.close);
         const atr = s.atr.add(candle);
         s.seen++;
-        if (fast === null || slow === null || atr === null || s.seen < warmupCandles) return NO_SIGNALS;
+        if (fast === null || slow === null) return NO_SIGNALS;
+        // A cross needs the previous difference too: kept through the warm-up, so that the candle completing it can cross.
         const diff = fast - slow;
         const prev = s.prevDiff;
         s.prevDiff = diff;
-        if (prev === null) return NO_SIGNALS;
+        if (prev === null || atr === null || s.seen < warmupCandles) return NO_SIGNALS;
         const crossedUp = prev <= 0 && diff > 0;
         const crossedDown = prev >= 0 && diff < 0;
         if (!crossedUp && !crossedDown) return NO_SIGNALS;

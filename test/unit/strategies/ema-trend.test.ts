@@ -19,7 +19,18 @@ describe('ema_trend on hand-made swings', () => {
     expect(closes.map((_, i) => Math.sign(fast[i]! - slow[i]!))).toEqual([0, 0, 1, -1, 1, -1, 1, -1, 1, -1, 1, -1]);
     const zigzag = candlesFromCloses(closes);
     expect(run(createStrategy('ema_trend', params), zigzag, 'holding').map((e) => e.index)).toEqual([7, 9, 11]);
-    expect(run(createStrategy('ema_trend', params), zigzag, 'flat').map((e) => e.index)).toEqual([8, 10]);
+    expect(run(createStrategy('ema_trend', params), zigzag, 'flat').map((e) => e.index)).toEqual([6, 8, 10]);
+  });
+
+  it('when the EMAs cross on the candle that completes the warm-up then that cross is signalled, the strategy being warm', () => {
+    const strategy = createStrategy('ema_trend', params);
+    const closes = [100, 100, 100, 100, 100, 90, 130];
+    const [fast, slow] = [emaReference(closes, 3), emaReference(closes, 6)];
+    expect(fast[5]! - slow[5]!).toBeLessThan(0);
+    expect(fast[6]! - slow[6]!).toBeGreaterThan(0);
+    const emitted = run(strategy, candlesFromCloses(closes), 'flat');
+    expect(emitted.map((e) => [e.index, e.signal.reason])).toEqual([[strategy.warmupCandles - 1, 'ema_cross_up']]);
+    expect(strategy.isWarm('TEST/USDT')).toBe(true);
   });
 
   it('when the fast EMA crosses above the slow one then it goes long with stop < price < target', () => {
@@ -67,7 +78,7 @@ describe('ema_trend against the reference EMAs on real BTC 5m candles', () => {
     ['flat', 'long', (i: number) => diff[i - 1]! <= 0 && diff[i]! > 0],
     ['holding', 'exit', (i: number) => diff[i - 1]! >= 0 && diff[i]! < 0],
   ] as const)('when the account is %s then it signals %s exactly at the reference crosses', (mode, direction, crossed) => {
-    const expected = btc.flatMap((_, i) => (i >= 27 && crossed(i) ? [i] : []));
+    const expected = btc.flatMap((_, i) => (i >= 26 && crossed(i) ? [i] : []));
     const emitted = run(createStrategy('ema_trend'), btc, mode);
     expect(emitted.every((e) => e.signal.direction === direction)).toBe(true);
     expect(emitted.map((e) => e.index)).toEqual(expected);
