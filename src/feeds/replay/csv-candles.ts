@@ -112,7 +112,7 @@ export function loadCandleSeries(file: string, symbol: string, timeframeMs: numb
     const l = row[3]!;
     const c = row[4]!;
     const v = row[5]!;
-    if (!Number.isFinite(t) || !(o > 0) || !(h >= o && h >= c) || !(l <= o && l <= c) || !(l > 0) || !(v >= 0)) {
+    if (!Number.isFinite(t) || !(o > 0) || !(h >= o && h >= c && h < Infinity) || !(l <= o && l <= c) || !(l > 0) || !(v >= 0 && v < Infinity)) {
       integrity.invalidRows++;
       continue;
     }

@@ -190,6 +190,13 @@ describe('loadCandleSeries', () => {
     expect(parsed).toEqual(expected);
   });
 
+  it('when a price or the volume is Infinity then the row is invalid, dropped and counted', () => {
+    const dir = replayDir({ 'BTC/USDT': [[0, 10]] }, { 'BTC/USDT': [`${T0 + MIN},10,Infinity,9,10,1`, `${T0 + 2 * MIN},10,11,9,Infinity,1`, `${T0 + 3 * MIN},10,11,9,10,Infinity`, `${T0 + 4 * MIN},10,11,9,10,1`] });
+    const series = loadCandleSeries(path.join(dir, 'BINANCE_BTC-USDT_1m.csv'), 'BTC/USDT', MIN);
+    expect(Array.from(series.ts, (t) => (t - T0) / MIN)).toEqual([0, 4]);
+    expect(series.integrity.invalidRows).toBe(3);
+  });
+
   it('when reading the bundled real BTC data then the 2023-03-24 exchange halt shows as one gap of 80 candles', () => {
     const series = loadCandleSeries(path.join(REPLAY_DATA, 'BINANCE_BTC-USDT_1m.csv'), 'BTC/USDT', MIN);
     expect(series.length).toBe(66_087);
