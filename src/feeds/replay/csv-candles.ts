@@ -220,7 +220,7 @@ function parseDecimal(bytes: Uint8Array, start: number, end: number): number {
 
 function slowNumber(bytes: Uint8Array, start: number, end: number): number {
   if (start === end) return NaN;
-  const text = Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('latin1').trim();
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('utf8').trim();
   return text === '' ? NaN : Number(text);
 }
 

@@ -197,6 +197,16 @@ describe('loadCandleSeries', () => {
     expect(series.integrity.invalidRows).toBe(3);
   });
 
+  it('when a field is padded with Unicode white space then it reads as Number() reads it', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'replay-'));
+    const file = path.join(dir, 'BINANCE_BTC-USDT_1m.csv');
+    const row = [String(T0), '\u00a010', '11\u2003', '\ufeff9', '10.5\u00a0', '\u30001e3'];
+    fs.writeFileSync(file, `timestamp,open,high,low,close,volume\n${row.join(',')}\n`);
+    const series = loadCandleSeries(file, 'BTC/USDT', MIN);
+    expect(series.integrity.invalidRows).toBe(0);
+    expect([series.ts[0], series.open[0], series.high[0], series.low[0], series.close[0], series.volume[0]]).toEqual(row.map(Number));
+  });
+
   it('when reading the bundled real BTC data then the 2023-03-24 exchange halt shows as one gap of 80 candles', () => {
     const series = loadCandleSeries(path.join(REPLAY_DATA, 'BINANCE_BTC-USDT_1m.csv'), 'BTC/USDT', MIN);
     expect(series.length).toBe(66_087);
