@@ -60,18 +60,20 @@ export class ReplayFeed implements MarketFeed {
   async run(runOptions: FeedRunOptions, onBatch: (batch: CandleBatch) => void | Promise<void>): Promise<void> {
     if (this.series.length === 0) this.load();
     const timeline = mergeTimeline(this.series);
-    if (timeline.length === 0) {
+    const to = this.options.to ?? Infinity;
+    // The candles before `to`: a loop starts again right after the last of them.
+    const end = lowerBound(timeline, to);
+    if (end === 0) {
       this.ended = true;
       return;
     }
     const first = timeline[0]!;
-    const last = timeline[timeline.length - 1]!;
+    const last = timeline[end - 1]!;
     const span = last - first + this.options.timeframeMs;
-    const to = this.options.to ?? Infinity;
     const startAfter = this.options.from !== null ? this.options.from - 1 : runOptions.after ?? -Infinity;
     let shift = 0;
-    if (this.options.loop && startAfter >= Math.min(last, to)) {
-      shift = Math.ceil((startAfter - Math.min(last, to) + 1) / span) * span;
+    if (this.options.loop && startAfter >= last) {
+      shift = Math.ceil((startAfter - last + 1) / span) * span;
     }
     const cursor = new Cursor(this.series, timeline);
     let index = lowerBound(timeline, startAfter - shift + 1);

@@ -87,6 +87,44 @@ describe('ReplayFeed', () => {
     expect(batches.map((b) => b.candles[0]!.close)).toEqual([30, 10, 20]);
   });
 
+  it('when looping with an end time then the data starts again right after the last candle before it, with no hole at the seam', async () => {
+    const dir = replayDir({ 'BTC/USDT': Array.from({ length: 6 }, (_, i) => [i, 10 + i] as [number, number]) });
+    const batches = await collect(feed(dir, ['BTC/USDT'], { loop: true, to: T0 + 3 * MIN }), null, 0, 7);
+    expect(batches.map((b) => (b.ts - T0) / MIN)).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    expect(batches.map((b) => b.candles[0]!.close)).toEqual([10, 11, 12, 10, 11, 12, 10]);
+  });
+
+  it('when looping with an end time and resuming past it then it continues at the right shifted place', async () => {
+    const dir = replayDir({ 'BTC/USDT': Array.from({ length: 6 }, (_, i) => [i, 10 + i] as [number, number]) });
+    const batches = await collect(feed(dir, ['BTC/USDT'], { loop: true, to: T0 + 3 * MIN }), T0 + 4 * MIN, 0, 3);
+    expect(batches.map((b) => (b.ts - T0) / MIN)).toEqual([5, 6, 7]);
+    expect(batches.map((b) => b.candles[0]!.close)).toEqual([12, 10, 11]);
+  });
+
+  it('when looping and no candle comes before the end time then the replay ends at once instead of spinning', async () => {
+    const dir = replayDir({ 'BTC/USDT': [[0, 10], [1, 11]] });
+    // A loop that never finds a candle to deliver never yields, so it would hang the test: let it give up after a while, and count.
+    let loopReads = 0;
+    const f = new ReplayFeed({
+      dataDir: dir,
+      exchange: 'binance',
+      symbols: ['BTC/USDT'],
+      timeframe: '1m',
+      timeframeMs: MIN,
+      speed: 'max',
+      from: null,
+      to: T0,
+      get loop() {
+        return ++loopReads < 100_000;
+      },
+      markets: async () => new Map(),
+      clock: { now: () => Date.now() },
+    });
+    expect(await collect(f)).toEqual([]);
+    expect(f.health()).toMatchObject({ healthy: false, ended: true });
+    expect(loopReads).toBeLessThan(100_000);
+  });
+
   it('when the speed is 6000 then 20 one-minute candles take at least 190 ms of wall time', async () => {
     const dir = replayDir({ 'BTC/USDT': Array.from({ length: 21 }, (_, i) => [i, 100 + i] as [number, number]) });
     const started = Date.now();
