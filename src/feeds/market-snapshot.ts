@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { ConfigError } from '../model/errors.js';
 import type { MarketSpec } from '../model/market.js';
 
 /** The parts of a ccxt unified market this project reads (TICK_SIZE precision mode). */
@@ -47,9 +48,9 @@ export function loadMarketSnapshot(file: string, symbols: readonly string[]): Ma
   const markets = new Map<string, MarketSpec>();
   for (const symbol of symbols) {
     const entry = raw[symbol];
-    if (!entry) throw new Error(`the markets snapshot ${file} has no market ${symbol} (it has ${Object.keys(raw).join(', ')})`);
+    if (!entry) throw new ConfigError(`the markets snapshot ${file} has no market ${symbol} (it has ${Object.keys(raw).join(', ')})`);
     const spec = toMarketSpec(entry);
-    if (typeof spec === 'string') throw new Error(`the markets snapshot ${file} is not usable: ${spec}`);
+    if (typeof spec === 'string') throw new ConfigError(`the markets snapshot ${file} is not usable: ${spec}`);
     markets.set(symbol, spec);
   }
   return markets;

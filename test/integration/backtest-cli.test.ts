@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPLAY_DATA, cli, tempHome, writeConfig } from '../support/daemon.js';
@@ -63,6 +64,18 @@ describe('paperlive backtest', () => {
     expect(result.exitCode).toBe(0);
     const strategies = new Set(JSON.parse(result.stdout).trades.map((t: { strategy: string }) => t.strategy));
     expect([...strategies]).toEqual(['donchian_breakout']);
+  });
+
+  it('when a configured symbol is missing from the bundled markets snapshot then it exits 78 with one sentence naming it', async () => {
+    const home = tempHome();
+    writeConfig(home, 'feed: { symbols: [BTC/USDT, DOGE/USDT] }\n');
+    const data = tempHome('replay-');
+    const rows = fs.readFileSync(path.join(REPLAY_DATA, 'BINANCE_BTC-USDT_1m.csv'), 'utf8').split('\n').slice(0, 50).join('\n') + '\n';
+    for (const base of ['BTC', 'DOGE']) fs.writeFileSync(path.join(data, `BINANCE_${base}-USDT_1m.csv`), rows);
+    const result = await cli(['backtest', '--home', home, '--data', data]);
+    expect(result.exitCode).toBe(78);
+    expect(result.stderr).toContain('has no market DOGE/USDT');
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
   });
 
   it.each([
