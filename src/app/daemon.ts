@@ -188,7 +188,13 @@ class Daemon {
     );
     loading.start();
     const earlyControl = setInterval(() => this.obeyStopFilesBeforeMarkets(), 200);
-    const markets = await Promise.race([feed.loadMarkets(), this.stopped.then(() => null)]).finally(() => clearInterval(earlyControl));
+    const markets = await Promise.race([feed.loadMarkets(), this.stopped.then(() => null)])
+      .catch((error: unknown) => {
+        // Markets that cannot load (a symbol the snapshot lacks): the loading status stops with the books.
+        loading.close(buildStartingStatus(starting), buildStartingHeartbeat(starting, 'stopped'));
+        throw error;
+      })
+      .finally(() => clearInterval(earlyControl));
     if (markets === null) {
       feed.stop();
       loading.close(buildStartingStatus(starting), buildStartingHeartbeat(starting, 'stopped'));

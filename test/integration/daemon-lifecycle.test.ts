@@ -221,4 +221,17 @@ describe('paperlive run, as a process', () => {
     expect(result.stderr).toContain('BINANCE_ETH-USDT_1m.csv');
     expect(readJson(path.join(home, 'logs', 'status.json'))).toBeUndefined();
   });
+
+  it('when a configured symbol is missing from the bundled markets snapshot then it exits 78 with one sentence naming it', async () => {
+    const home = tempHome();
+    const data = path.join(home, 'replay');
+    fs.mkdirSync(data);
+    const rows = fs.readFileSync(path.join(REPLAY_DATA, 'BINANCE_BTC-USDT_1m.csv'), 'utf8').split('\n').slice(0, 50).join('\n') + '\n';
+    for (const base of ['BTC', 'DOGE']) fs.writeFileSync(path.join(data, `BINANCE_${base}-USDT_1m.csv`), rows);
+    writeConfig(home, `status_interval_s: 0.2\nheartbeat_interval_s: 0.2\nfeed:\n  source: replay\n  symbols: [BTC/USDT, DOGE/USDT]\n  replay: { data_dir: ${JSON.stringify(data)}, speed: max }\nstrategies: { challengers: [] }\n`);
+    const result = await cli(['run', '--home', home, '--exit-at-end']);
+    expect(result.exitCode).toBe(78);
+    expect(result.stderr).toContain('has no market DOGE/USDT');
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+  });
 });
