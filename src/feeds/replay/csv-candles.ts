@@ -38,7 +38,11 @@ export function loadCandleSeries(file: string, symbol: string, timeframeMs: numb
   }
   const firstNewline = bytes.indexOf(NL);
   const header = bytes.subarray(0, firstNewline < 0 ? bytes.length : firstNewline).toString('utf8').trim().replace(/^\uFEFF/, '');
-  if (header !== HEADER) throw new ConfigError(`replay data ${file}:1 has header "${header}", expected "${HEADER}"`);
+  if (header !== HEADER) {
+    // Without a line feed the first line is the whole file: name what is wrong, quote no more than a line's worth.
+    if (header.includes('\r')) throw new ConfigError(`replay data ${file}:1 has lines that end in a lone CR, expected LF or CRLF line ends`);
+    throw new ConfigError(`replay data ${file}:1 has header "${header.length > 100 ? `${header.slice(0, 100)}…` : header}", expected "${HEADER}"`);
+  }
 
   const len = bytes.length;
   // One view type for every file, so the loops below stay monomorphic.

@@ -257,4 +257,13 @@ describe('loadCandleSeries', () => {
     fs.writeFileSync(file, 'time,o,h,l,c,v\n1,1,1,1,1,1\n');
     expect(() => loadCandleSeries(file, 'BTC/USDT', MIN)).toThrow(`${file}:1 has header`);
   });
+
+  it('when the lines end in CR alone then the error names the file and line 1 in one short sentence, not the whole file quoted as the header', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'replay-'));
+    const file = path.join(dir, 'BINANCE_BTC-USDT_1m.csv');
+    const rows = Array.from({ length: 1_000 }, (_, i) => `${T0 + i * MIN},10,11,9,10,1`);
+    fs.writeFileSync(file, ['timestamp,open,high,low,close,volume', ...rows].join('\r') + '\r');
+    expect(() => loadCandleSeries(file, 'BTC/USDT', MIN)).toThrow(`${file}:1 has lines that end in a lone CR`);
+    expect(() => loadCandleSeries(file, 'BTC/USDT', MIN)).toThrow(/^.{0,300}$/s);
+  });
 });
