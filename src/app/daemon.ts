@@ -190,8 +190,10 @@ class Daemon {
     const earlyControl = setInterval(() => this.obeyStopFilesBeforeMarkets(), 200);
     const markets = await Promise.race([feed.loadMarkets(), this.stopped.then(() => null)])
       .catch((error: unknown) => {
-        // Markets that cannot load (a symbol the snapshot lacks): the loading status stops with the books.
-        loading.close(buildStartingStatus(starting), buildStartingHeartbeat(starting, 'stopped'));
+        // Markets that cannot load (a symbol the snapshot lacks): the process ends here, and its last status says so (it is logged on the way out).
+        this.noteError(`the markets could not be loaded: ${(error as Error).message}`);
+        const final: StartingView = { ...starting, finalState: () => TradingState.STOPPED };
+        loading.close(buildStartingStatus(final), buildStartingHeartbeat(final, 'stopped'));
         throw error;
       })
       .finally(() => clearInterval(earlyControl));
@@ -520,6 +522,11 @@ class Daemon {
 
   private recordError(message: string, error: unknown): void {
     this.log.error({ err: error }, message);
+    this.noteError(message);
+  }
+
+  /** status.json `.errors`: the last five. */
+  private noteError(message: string): void {
     this.errors.push({ time: new Date(this.clock.now()).toISOString(), message });
     if (this.errors.length > 5) this.errors.splice(0, this.errors.length - 5);
   }

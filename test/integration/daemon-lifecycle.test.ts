@@ -233,5 +233,11 @@ describe('paperlive run, as a process', () => {
     expect(result.exitCode).toBe(78);
     expect(result.stderr).toContain('has no market DOGE/USDT');
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    // Its last status is final: not alive, stopped, and why.
+    const status = readJson(path.join(home, 'logs', 'status.json'));
+    expect(status).toMatchObject({ is_alive: false, trading_state: 'STOPPED', risk: { can_trade: false } });
+    expect(status.risk.reasons[0]).toBe('stopped');
+    expect(status.errors.at(-1).message).toContain('has no market DOGE/USDT');
+    expect(readJson(path.join(home, 'data', 'rl', 'paper_live_heartbeat.json'))).toMatchObject({ status: 'stopped', trading_state: 'STOPPED' });
   });
 });
