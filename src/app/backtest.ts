@@ -60,7 +60,10 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRes
     sliceMs: 100,
   });
   const series = feed.load();
-  const total = series.reduce((sum, s) => sum + s.length, 0);
+  // The progress bar's total: the candles the range asked for (`to` exclusive), not the whole files.
+  const from = options.from ?? -Infinity;
+  const to = options.to ?? Infinity;
+  const total = series.reduce((sum, s) => sum + countBetween(s.ts, from, to), 0);
   const ledger = new SqliteLedger(':memory:', { durable: false });
   try {
     const markets = await feed.loadMarkets();
@@ -96,4 +99,11 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRes
   } finally {
     ledger.close();
   }
+}
+
+/** How many of the ascending times fall in [from, to). */
+function countBetween(times: Float64Array, from: number, to: number): number {
+  let n = 0;
+  for (let i = 0; i < times.length; i++) if (times[i]! >= from && times[i]! < to) n++;
+  return n;
 }
