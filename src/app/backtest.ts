@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Config } from '../config/schema.js';
 import { loadMarketSnapshot } from '../feeds/market-snapshot.js';
-import { ReplayFeed } from '../feeds/replay/replay-feed.js';
+import { lowerBound, ReplayFeed } from '../feeds/replay/replay-feed.js';
 import { timeframeToMs } from '../model/candle.js';
 import type { TradeRecord } from '../model/position.js';
 import { SqliteLedger } from '../persistence/sqlite-ledger.js';
@@ -63,7 +63,7 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRes
   // The progress bar's total: the candles the range asked for (`to` exclusive), not the whole files.
   const from = options.from ?? -Infinity;
   const to = options.to ?? Infinity;
-  const total = series.reduce((sum, s) => sum + countBetween(s.ts, from, to), 0);
+  const total = series.reduce((sum, s) => sum + lowerBound(s.ts, to) - lowerBound(s.ts, from), 0);
   const ledger = new SqliteLedger(':memory:', { durable: false });
   try {
     const markets = await feed.loadMarkets();
@@ -99,11 +99,4 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRes
   } finally {
     ledger.close();
   }
-}
-
-/** How many of the ascending times fall in [from, to). */
-function countBetween(times: Float64Array, from: number, to: number): number {
-  let n = 0;
-  for (let i = 0; i < times.length; i++) if (times[i]! >= from && times[i]! < to) n++;
-  return n;
 }

@@ -333,7 +333,7 @@ export class Engine {
   }
 
   private countLossStreak(trade: TradeRecord): void {
-    this.consecutiveLosses = trade.net_pnl < 0 ? this.consecutiveLosses + 1 : 0;
+    this.consecutiveLosses = lossStreakAfter(this.consecutiveLosses, trade);
   }
 
   /** Moves to the market day of `ts`; never back (a mark or a flatten may run a candle ahead of the batches). */
@@ -359,9 +359,12 @@ export class Engine {
 
 /** Losing trades in a row at the end of `trades` (in closing order): the gate's cooldown and capital preservation count them. */
 export function lossStreakOf(trades: readonly TradeRecord[]): number {
-  let streak = 0;
-  for (const trade of trades) streak = trade.net_pnl < 0 ? streak + 1 : 0;
-  return streak;
+  return trades.reduce(lossStreakAfter, 0);
+}
+
+/** The losing streak once `trade` has closed: one longer for a loss, over for anything else. */
+function lossStreakAfter(streak: number, trade: TradeRecord): number {
+  return trade.net_pnl < 0 ? streak + 1 : 0;
 }
 
 /** What the day may still lose before the daily loss limit: `limitPct` of the day's starting equity, less today's loss so far. */

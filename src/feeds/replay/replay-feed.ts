@@ -182,7 +182,8 @@ function mergeSorted(a: Float64Array, b: Float64Array): Float64Array {
   return out.subarray(0, n);
 }
 
-function lowerBound(sorted: Float64Array, value: number): number {
+/** The first index of `sorted` (ascending) whose value is at least `value`. */
+export function lowerBound(sorted: Float64Array, value: number): number {
   let lo = 0;
   let hi = sorted.length;
   while (lo < hi) {

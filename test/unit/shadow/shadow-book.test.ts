@@ -4,6 +4,8 @@ import { Engine, type SignalRecord } from '../../../src/engine/engine.js';
 import { loadMarketSnapshot } from '../../../src/feeds/market-snapshot.js';
 import type { Candle } from '../../../src/model/candle.js';
 import type { MarketSpec } from '../../../src/model/market.js';
+import type { Ledger } from '../../../src/ports/ledger.js';
+import type { CandleBatch } from '../../../src/ports/market-feed.js';
 import { ShadowBook, type ShadowEvent } from '../../../src/shadow/shadow-book.js';
 import type { DecisionLine } from '../../../src/shadow/decision-lines.js';
 import { createStrategy } from '../../../src/strategies/registry.js';
@@ -80,11 +82,9 @@ describe('ShadowBook against the PaperBroker on real BTC/USDT 5m candles', () =>
     expect(plain(closed.map((e) => (e as { trade: unknown }).trade))).toEqual(plain(trades));
   });
 
-  it('when the same strategy is the engine’s champion and a shadow challenger then the challenger’s trades and gate verdicts are the paper account’s', () => {
-    const home = tempHome();
-    const { ledger } = tempLedger();
+  /** The paper account: ema_trend through the engine and the PaperBroker, under the gate the shadow gets. */
+  const paperEngine = (ledger: Ledger, extra: { onSignal?: (record: SignalRecord) => void; riskFactor?: () => number } = {}) => {
     const broker = new PaperBroker({ ledger, markets, slippageBps: SLIPPAGE_BPS, startingBalance: START });
-    const records: SignalRecord[] = [];
     const engine = new Engine({
       champion: createStrategy('ema_trend'),
       broker,
@@ -96,15 +96,29 @@ describe('ShadowBook against the PaperBroker on real BTC/USDT 5m candles', () =>
       timeframeMs: FIVE_MIN,
       costEstimatePct: 0.3,
       gate: noQualityFloor,
-      listener: { onSignal: (r) => records.push(r), onTrade: () => undefined, onPositionChange: () => undefined, onStrategyError: (_s, e) => { throw e; } },
+      ...(extra.riskFactor ? { riskFactor: extra.riskFactor } : {}),
+      listener: { onSignal: extra.onSignal ?? (() => undefined), onTrade: () => undefined, onPositionChange: () => undefined, onStrategyError: (_s, e) => { throw e; } },
     });
-    const { runner, close } = openRunner(home, markets, { challengers: [{ id: 'ema_trend' }], gate: noQualityFloor, costEstimatePct: 0.3 });
-    for (const c of loadReplayCandles('BTC', '5m', 6_000)) {
+    return { engine, broker };
+  };
+
+  /** The same candles to the engine and then the shadow runner, as the daemon feeds them, then the runner's checkpoint. */
+  const feedBoth = (engine: Engine, runner: { onBatch(batch: CandleBatch): void; checkpoint(): void }, candles: readonly Candle[]) => {
+    for (const c of candles) {
       const batch = { ts: c.ts, candles: [c], warmup: false };
       engine.processBatch(batch);
       runner.onBatch(batch);
     }
     runner.checkpoint();
+  };
+
+  it('when the same strategy is the engine’s champion and a shadow challenger then the challenger’s trades and gate verdicts are the paper account’s', () => {
+    const home = tempHome();
+    const { ledger } = tempLedger();
+    const records: SignalRecord[] = [];
+    const { engine, broker } = paperEngine(ledger, { onSignal: (r) => records.push(r) });
+    const { runner, close } = openRunner(home, markets, { challengers: [{ id: 'ema_trend' }], gate: noQualityFloor, costEstimatePct: 0.3 });
+    feedBoth(engine, runner, loadReplayCandles('BTC', '5m', 6_000));
     const paper = ledger.allTrades();
     expect(paper.length).toBeGreaterThan(5);
     expect(runner.trades('ema_trend')).toEqual(paper);
@@ -123,29 +137,10 @@ describe('ShadowBook against the PaperBroker on real BTC/USDT 5m candles', () =>
   it('when capital preservation scales the risk of new entries then the champion’s shadow book sizes them as the paper account does', () => {
     const home = tempHome();
     const { ledger } = tempLedger();
-    const broker = new PaperBroker({ ledger, markets, slippageBps: SLIPPAGE_BPS, startingBalance: START });
     const riskFactor = () => 0.5;
-    const engine = new Engine({
-      champion: createStrategy('ema_trend'),
-      broker,
-      ledger,
-      risk: risk(),
-      flags: { paused: false, halted: false, emergencyStop: false, killSwitch: false, capitalPreservationBlocked: false, persistenceFailure: false },
-      feed: { isHealthy: () => true, isStale: () => false },
-      symbols: ['BTC/USDT'],
-      timeframeMs: FIVE_MIN,
-      costEstimatePct: 0.3,
-      gate: noQualityFloor,
-      riskFactor,
-      listener: { onSignal: () => undefined, onTrade: () => undefined, onPositionChange: () => undefined, onStrategyError: (_s, e) => { throw e; } },
-    });
+    const { engine } = paperEngine(ledger, { riskFactor });
     const { runner, close } = openRunner(home, markets, { champion: { id: 'ema_trend' }, gate: noQualityFloor, costEstimatePct: 0.3, riskFactor });
-    for (const c of loadReplayCandles('BTC', '5m', 3_000)) {
-      const batch = { ts: c.ts, candles: [c], warmup: false };
-      engine.processBatch(batch);
-      runner.onBatch(batch);
-    }
-    runner.checkpoint();
+    feedBoth(engine, runner, loadReplayCandles('BTC', '5m', 3_000));
     const paper = ledger.allTrades();
     expect(paper.length).toBeGreaterThan(5);
     expect(runner.trades('ema_trend')).toEqual(paper);

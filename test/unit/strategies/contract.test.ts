@@ -125,3 +125,16 @@ describe('the README example strategy', () => {
     expect(() => createStrategy('close_above_sma')).toThrow(/unknown strategy "close_above_sma"/);
   });
 });
+
+describe.each(['rsi_revert', 'donchian_breakout'])('%s with min_score', (id) => {
+  it('when min_score is set then only the entries scoring at least min_score are signalled, each carrying it as its threshold', () => {
+    const all = longs(run(createStrategy(id), btc, 'flat'));
+    const minScore = [...all.map((e) => e.signal.score)].sort((a, b) => a - b)[Math.floor(all.length / 2)]!;
+    const strong = all.filter((e) => e.signal.score >= minScore).map((e) => e.index);
+    expect(strong.length).toBeGreaterThan(0);
+    expect(strong.length).toBeLessThan(all.length);
+    const entries = longs(run(createStrategy(id, { min_score: minScore }), btc, 'flat'));
+    expect(entries.map((e) => e.index)).toEqual(strong);
+    expect(entries.every((e) => e.signal.threshold === minScore && e.signal.score >= e.signal.threshold)).toBe(true);
+  });
+});

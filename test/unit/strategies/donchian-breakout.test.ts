@@ -98,17 +98,6 @@ describe('donchian_breakout against the reference channels on real BTC 5m candle
     expect(exits(run(createStrategy('donchian_breakout'), btc, 'holding')).map((e) => e.index)).toEqual(expected);
   });
 
-  it('when min_score is set then only the entries scoring at least min_score are signalled, each carrying it as its threshold', () => {
-    const all = longs(run(createStrategy('donchian_breakout'), btc, 'flat'));
-    const minScore = [...all.map((e) => e.signal.score)].sort((a, b) => a - b)[Math.floor(all.length / 2)]!;
-    const strong = all.filter((e) => e.signal.score >= minScore).map((e) => e.index);
-    expect(strong.length).toBeGreaterThan(0);
-    expect(strong.length).toBeLessThan(all.length);
-    const entries = longs(run(createStrategy('donchian_breakout', { min_score: minScore }), btc, 'flat'));
-    expect(entries.map((e) => e.index)).toEqual(strong);
-    expect(entries.every((e) => e.signal.threshold === minScore && e.signal.score >= e.signal.threshold)).toBe(true);
-  });
-
   it('when earlier shadow trades have closed then later entries carry a measured expected value', () => {
     const entries = longs(run(createStrategy('donchian_breakout'), btc, 'flat'));
     expect(entries[0]?.signal).toMatchObject({ expected_value_pct: 0, confidence: 0.5 });

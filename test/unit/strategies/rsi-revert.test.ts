@@ -110,17 +110,6 @@ describe('rsi_revert against the reference indicators on real BTC 5m candles', (
     expect(exits(run(createStrategy('rsi_revert'), btc, 'holding')).map((e) => [e.index, e.signal.reason])).toEqual(expected);
   });
 
-  it('when min_score is set then only the entries scoring at least min_score are signalled, each carrying it as its threshold', () => {
-    const all = longs(run(createStrategy('rsi_revert'), btc, 'flat'));
-    const minScore = [...all.map((e) => e.signal.score)].sort((a, b) => a - b)[Math.floor(all.length / 2)]!;
-    const strong = all.filter((e) => e.signal.score >= minScore).map((e) => e.index);
-    expect(strong.length).toBeGreaterThan(0);
-    expect(strong.length).toBeLessThan(all.length);
-    const entries = longs(run(createStrategy('rsi_revert', { min_score: minScore }), btc, 'flat'));
-    expect(entries.map((e) => e.index)).toEqual(strong);
-    expect(entries.every((e) => e.signal.threshold === minScore && e.signal.score >= e.signal.threshold)).toBe(true);
-  });
-
   it('when earlier shadow trades have closed then later entries carry a measured, non-zero expected value', () => {
     const entries = longs(run(createStrategy('rsi_revert'), btc, 'flat'));
     expect(entries[0]?.signal).toMatchObject({ expected_value_pct: 0, confidence: 0.5 });
